@@ -1,0 +1,39 @@
+# bwk — the front door. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+YEAR ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install report test lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install bwk (only when missing or pyproject.toml changed)
+
+report: $(STAMP) ## Build every report of the latest year in data/ (or YEAR=2019) into output/<year>/
+	$(BIN)/bwk run $(if $(YEAR),--year $(YEAR),)
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Check code style with ruff
+	$(BIN)/ruff check bwklib tests
+	$(BIN)/ruff format --check bwklib tests
+
+format: $(STAMP) ## Format code with ruff and strip notebook outputs
+	$(BIN)/ruff format bwklib tests
+	$(BIN)/ruff check --fix bwklib tests
+	$(BIN)/nbstripout notebooks/*.ipynb
+
+clean: ## Remove output/ (the virtual environment stays)
+	rm -rf output

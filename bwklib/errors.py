@@ -1,0 +1,54 @@
+"""Data problems collected while loading, reported all at once in Dutch for the analyst."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one place of one input file.
+
+    Parameters
+    ----------
+    file : str
+        Path of the file as the analyst knows it (relative to the project when possible).
+    row : int or None
+        Row number as a spreadsheet shows it (the header is row 1), or None for the whole file.
+    column : str or None
+        Column name, or None when the problem concerns a row or the file.
+    value : str or None
+        The offending value as found.
+    expected : str
+        What was expected, in Dutch, phrased so the analyst knows what to do.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", rij {self.row}"
+        if self.column is not None:
+            where += f", kolom '{self.column}'"
+        found = f": waarde {self.value!r}" if self.value is not None else ""
+        return f"{where}{found} — {self.expected}"
+
+
+class DataError(Exception):
+    """Raised with every problem found, so one run shows the analyst all there is to fix."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """All problems, one per line, with a count first."""
+        n = len(self.problems)
+        head = f"{n} probleem gevonden in de gegevens:" if n == 1 else (
+            f"{n} problemen gevonden in de gegevens:")
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])

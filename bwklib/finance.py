@@ -1,0 +1,75 @@
+"""Finance: income and expense lines, totals, balance, variance and the three key ratios.
+
+Amounts are whole euros. Key ratios are fractions of total expenses; which expense lines form
+each ratio is data (key_ratio_lines.csv), see docs/assumptions.md for the evidence behind it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .consolidation import is_region, scope_locations
+
+BASES = ("budget", "actual")
+
+
+def finance_lines(data, scope: str) -> pd.DataFrame:
+    """The finance table of a scope: one row per line with budget, actual, variance and note.
+
+    For a location the rows of finance.csv; for a region the sums over its locations, with the
+    notes of the published regional table (finance_region.csv).
+    """
+    rows = data["finance"][data["finance"].location.isin(scope_locations(data, scope))]
+    summed = rows.groupby("line", sort=False)[list(BASES)].sum()
+    if is_region(data, scope):
+        published = data["finance_region"]
+        notes = published[published.region == scope].set_index("line")["note"]
+    else:
+        notes = rows.set_index("line")["note"]
+    lines = data["finance_lines"].set_index("line")
+    table = lines[["kind", "label", "chart_label"]].join(summed, how="inner")
+    table["variance"] = table["actual"] - table["budget"]
+    table["note"] = notes.reindex(table.index).fillna("")
+    return table.reset_index()
+
+
+def totals(table: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """Income total, expense total and balance (income - expenses) per basis."""
+    out = {}
+    for basis in BASES:
+        income = int(table.loc[table.kind == "income", basis].sum())
+        expense = int(table.loc[table.kind == "expense", basis].sum())
+        out[("income_total", basis)] = income
+        out[("expense_total", basis)] = expense
+        out[("balance", basis)] = income - expense
+    return out
+
+
+def key_ratios(data, table: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """Each key ratio per basis: the sum of its lines divided by total expenses.
+
+    A ratio is NaN when total expenses are zero.
+    """
+    out = {}
+    members = data["key_ratio_lines"]
+    expenses = table[table.kind == "expense"].set_index("line")
+    for ratio in data["key_ratios"].ratio:
+        lines = list(members.loc[members.ratio == ratio, "line"])
+        for basis in BASES:
+            total = expenses[basis].sum()
+            part = expenses.reindex(lines)[basis].fillna(0).sum()
+            out[(ratio, basis)] = float(part / total) if total else float("nan")
+    return out
+
+
+def key_figures(data, scope: str) -> dict[tuple[str, str], float]:
+    """Totals, balance and key ratios of a scope, keyed by (key, basis)."""
+    table = finance_lines(data, scope)
+    return {**totals(table), **key_ratios(data, table)}
+
+
+def summary(data, scope: str) -> pd.DataFrame:
+    """Totals, balance and key ratios as a small table: one row per key, columns budget and actual."""
+    figs = key_figures(data, scope)
+    keys = ["income_total", "expense_total", "balance", *data["key_ratios"].ratio]
+    return pd.DataFrame([{"key": k, **{b: figs[(k, b)] for b in BASES}} for k in keys])
