@@ -26,7 +26,7 @@ def scope_locations(data, scope: str) -> list[str]:
 
 def scope_name(data, scope: str) -> str:
     """The Dutch display name of a location or region."""
-    table, key = (("regions", "region") if is_region(data, scope) else ("locations", "location"))
+    table, key = ("regions", "region") if is_region(data, scope) else ("locations", "location")
     df = data[table]
     return str(df.loc[df[key] == scope, "name"].iloc[0])
 
@@ -37,9 +37,11 @@ def counts_by_location(data, table: str, category: str, value: str, scope: str) 
     Locations that registered nothing for this table are left out; categories no location has are
     left out too.
     """
-    defs = {"participants_activity": "activity_types",
-            "participants_housing": "housing_corporations",
-            "generic_counts": "generic_measures"}[table]
+    defs = {
+        "participants_activity": "activity_types",
+        "participants_housing": "housing_corporations",
+        "generic_counts": "generic_measures",
+    }[table]
     rows = data[table][data[table].location.isin(scope_locations(data, scope))]
     wide = rows.pivot_table(index=category, columns="location", values=value, aggfunc="sum")
     order = [c for c in data[defs][category] if c in wide.index]

@@ -49,6 +49,9 @@ class DataError(Exception):
     def report(self) -> str:
         """All problems, one per line, with a count first."""
         n = len(self.problems)
-        head = f"{n} probleem gevonden in de gegevens:" if n == 1 else (
-            f"{n} problemen gevonden in de gegevens:")
+        head = (
+            f"{n} probleem gevonden in de gegevens:"
+            if n == 1
+            else (f"{n} problemen gevonden in de gegevens:")
+        )
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])

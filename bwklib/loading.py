@@ -57,8 +57,10 @@ class YearData:
         """Data files of the given tables, relative to the data folder, for the `source` columns."""
         return "; ".join(
             self.path(n).relative_to(self.data_dir.parent).as_posix()
-            if self.path(n).is_relative_to(self.data_dir.parent) else str(self.path(n))
-            for n in names)
+            if self.path(n).is_relative_to(self.data_dir.parent)
+            else str(self.path(n))
+            for n in names
+        )
 
     @property
     def files(self) -> list[Path]:
@@ -86,24 +88,50 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
     """Read a file as UTF-8 without byte-order mark; record a problem and return None otherwise."""
     shown = display(path)
     if not path.exists():
-        problems.append(Problem(shown, None, None, None, "bestand ontbreekt; maak het aan of "
-                                "kopieer het uit het vorige jaar"))
+        problems.append(
+            Problem(
+                shown,
+                None,
+                None,
+                None,
+                "bestand ontbreekt; maak het aan of kopieer het uit het vorige jaar",
+            )
+        )
         return None
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
-        problems.append(Problem(shown, None, None, None, "het bestand begint met een byte-order mark "
-                                "(BOM); sla het op als 'CSV UTF-8' zonder BOM"))
+        problems.append(
+            Problem(
+                shown,
+                None,
+                None,
+                None,
+                "het bestand begint met een byte-order mark "
+                "(BOM); sla het op als 'CSV UTF-8' zonder BOM",
+            )
+        )
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        problems.append(Problem(shown, line, None, None, "het bestand is geen UTF-8; sla het op als "
-                                "'CSV UTF-8'"))
+        problems.append(
+            Problem(
+                shown, line, None, None, "het bestand is geen UTF-8; sla het op als 'CSV UTF-8'"
+            )
+        )
         return None
     if not text.strip():
-        problems.append(Problem(shown, None, None, None, "het bestand is leeg; verwacht een kopregel "
-                                "met kolomnamen en daaronder de gegevens"))
+        problems.append(
+            Problem(
+                shown,
+                None,
+                None,
+                None,
+                "het bestand is leeg; verwacht een kopregel "
+                "met kolomnamen en daaronder de gegevens",
+            )
+        )
         return None
     return text
 
@@ -135,9 +163,11 @@ def convert(value: str, spec: dict) -> tuple[object, str | None]:
     if "enum" in cons and out not in cons["enum"]:
         return None, "een van: " + ", ".join(cons["enum"])
     if "pattern" in cons and not re.fullmatch(cons["pattern"], str(out)):
-        return None, ("een id van kleine letters, cijfers en streepjes (bijv. de-verbinding)"
-                      if cons["pattern"].startswith("^[a-z0-9]+(-") else
-                      f"een waarde volgens het patroon {cons['pattern']}")
+        return None, (
+            "een id van kleine letters, cijfers en streepjes (bijv. de-verbinding)"
+            if cons["pattern"].startswith("^[a-z0-9]+(-")
+            else f"een waarde volgens het patroon {cons['pattern']}"
+        )
     if "minimum" in cons and out < cons["minimum"]:
         return None, f"een waarde van minstens {cons['minimum']} (geen negatief getal)"
     return out, None
@@ -152,12 +182,23 @@ def parse_table(text: str, resource: dict, shown: str, problems: list[Problem]) 
     missing = [n for n in names if n not in header]
     extra = [h for h in header if h not in names]
     for n in missing:
-        problems.append(Problem(shown, 1, n, None, "deze kolom ontbreekt in de kopregel; verwacht "
-                                "de kolommen: " + ", ".join(names)))
+        problems.append(
+            Problem(
+                shown,
+                1,
+                n,
+                None,
+                "deze kolom ontbreekt in de kopregel; verwacht de kolommen: " + ", ".join(names),
+            )
+        )
     for h in extra:
-        problems.append(Problem(shown, 1, h, None, "onbekende kolom; verwacht alleen: " + ", ".join(names)))
+        problems.append(
+            Problem(shown, 1, h, None, "onbekende kolom; verwacht alleen: " + ", ".join(names))
+        )
     if len(set(header)) != len(header):
-        problems.append(Problem(shown, 1, None, None, "een kolomnaam staat twee keer in de kopregel"))
+        problems.append(
+            Problem(shown, 1, None, None, "een kolomnaam staat twee keer in de kopregel")
+        )
     if missing or extra:
         return []
     specs = {f["name"]: f for f in fields}
@@ -167,9 +208,17 @@ def parse_table(text: str, resource: dict, shown: str, problems: list[Problem]) 
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            problems.append(Problem(shown, number, None, None, f"{len(header)} cellen verwacht, "
-                                    f"{len(cells)} gevonden (let op komma's in tekst: zet die tekst "
-                                    "tussen aanhalingstekens)"))
+            problems.append(
+                Problem(
+                    shown,
+                    number,
+                    None,
+                    None,
+                    f"{len(header)} cellen verwacht, "
+                    f"{len(cells)} gevonden (let op komma's in tekst: zet die tekst "
+                    "tussen aanhalingstekens)",
+                )
+            )
             continue
         row, ok = {"_row": number}, True
         for name, value in zip(header, cells, strict=True):
@@ -182,8 +231,15 @@ def parse_table(text: str, resource: dict, shown: str, problems: list[Problem]) 
             continue
         ident = tuple(row[k] for k in key)
         if ident in seen:
-            problems.append(Problem(shown, number, ", ".join(key), " / ".join(map(str, ident)),
-                                    f"dubbele regel: dezelfde combinatie staat al in rij {seen[ident]}"))
+            problems.append(
+                Problem(
+                    shown,
+                    number,
+                    ", ".join(key),
+                    " / ".join(map(str, ident)),
+                    f"dubbele regel: dezelfde combinatie staat al in rij {seen[ident]}",
+                )
+            )
             continue
         seen[ident] = number
         rows.append(row)
@@ -192,7 +248,11 @@ def parse_table(text: str, resource: dict, shown: str, problems: list[Problem]) 
 
 def resource_path(data_dir: Path, year: int, resource: dict) -> Path:
     """Where a resource lives: data/config/ or data/<year>/."""
-    base = paths.config_dir(data_dir) if resource["scope"] == "config" else paths.year_dir(data_dir, year)
+    base = (
+        paths.config_dir(data_dir)
+        if resource["scope"] == "config"
+        else paths.year_dir(data_dir, year)
+    )
     return base / resource["path"]
 
 
@@ -225,10 +285,16 @@ def check_foreign_keys(data: YearData, problems: list[Problem]) -> None:
             known = set(data[ref["resource"]][ref["fields"][0]])
             for _, row in data[name].iterrows():
                 if row[col] not in known:
-                    problems.append(Problem(
-                        display(data.path(name)), int(row["_row"]), col, row[col],
-                        f"onbekend; verwacht een van de waarden in {ref['resource']}.csv: "
-                        + ", ".join(sorted(map(str, known)))))
+                    problems.append(
+                        Problem(
+                            display(data.path(name)),
+                            int(row["_row"]),
+                            col,
+                            row[col],
+                            f"onbekend; verwacht een van de waarden in {ref['resource']}.csv: "
+                            + ", ".join(sorted(map(str, known))),
+                        )
+                    )
 
 
 def load_year(year: int, data_dir: Path = paths.DATA_DIR) -> YearData:
@@ -256,8 +322,17 @@ def load_year(year: int, data_dir: Path = paths.DATA_DIR) -> YearData:
     folder = paths.year_dir(data_dir, year)
     if not folder.is_dir():
         years = ", ".join(map(str, available_years(data_dir))) or "geen"
-        raise DataError([Problem(display(folder), None, None, None,
-                                 f"de map voor jaar {year} bestaat niet; beschikbare jaren: {years}")])
+        raise DataError(
+            [
+                Problem(
+                    display(folder),
+                    None,
+                    None,
+                    None,
+                    f"de map voor jaar {year} bestaat niet; beschikbare jaren: {years}",
+                )
+            ]
+        )
     problems: list[Problem] = []
     data = YearData(year=year, data_dir=data_dir)
     for name, resource in datapackage(data_dir).items():

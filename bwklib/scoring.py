@@ -73,8 +73,10 @@ def parse_value(text: str) -> Value:
         return Value(s, "number", parse_dutch_number(s))
     if TEXT_RE.match(s):
         return Value(s, "text")
-    raise ValueError("een getal (20, 1.390, - 3.181), een verhouding (5 op 10), een drempel (> 0) "
-                     "of een oordeel in woorden (Positief)")
+    raise ValueError(
+        "een getal (20, 1.390, - 3.181), een verhouding (5 op 10), een drempel (> 0) "
+        "of een oordeel in woorden (Positief)"
+    )
 
 
 def band_for(achievement: float, bands: pd.DataFrame) -> str:
@@ -91,10 +93,16 @@ def band_for(achievement: float, bands: pd.DataFrame) -> str:
     if achievement is None or not math.isfinite(achievement):
         raise ValueError(f"achievement must be a finite number, got {achievement!r}")
     for band in bands.itertuples():
-        above = (pd.isna(band.lower) or achievement > band.lower
-                 or (bool(band.lower_inclusive) and achievement == band.lower))
-        below = (pd.isna(band.upper) or achievement < band.upper
-                 or (bool(band.upper_inclusive) and achievement == band.upper))
+        above = (
+            pd.isna(band.lower)
+            or achievement > band.lower
+            or (bool(band.lower_inclusive) and achievement == band.lower)
+        )
+        below = (
+            pd.isna(band.upper)
+            or achievement < band.upper
+            or (bool(band.upper_inclusive) and achievement == band.upper)
+        )
         if above and below:
             return band.band
     raise ValueError(f"no band of the legend contains {achievement}")
@@ -116,10 +124,12 @@ def passes_threshold(result: Value, target: Value) -> bool:
     op, t, r = target.operator, target.number, result.number
     if result.kind == "threshold":
         if op in (">", ">="):
-            return result.operator in (">", ">=") and (r > t or (r == t and (
-                op == ">=" or result.operator == ">")))
-        return result.operator in ("<", "<=") and (r < t or (r == t and (
-            op == "<=" or result.operator == "<")))
+            return result.operator in (">", ">=") and (
+                r > t or (r == t and (op == ">=" or result.operator == ">"))
+            )
+        return result.operator in ("<", "<=") and (
+            r < t or (r == t and (op == "<=" or result.operator == "<"))
+        )
     return {">": r > t, ">=": r >= t, "<": r < t, "<=": r <= t}[op]
 
 
@@ -166,13 +176,25 @@ def rule_for(target_kind: str, result_kind: str, rules: pd.DataFrame) -> dict:
     """
     match = rules[(rules.target_kind == target_kind) & (rules.result_kind == result_kind)]
     if match.empty:
-        raise ValueError(f"geen scoringsregel voor streefwaarde '{target_kind}' met realisatie "
-                         f"'{result_kind}'; voeg een regel toe aan data/config/scoring_rules.csv")
+        raise ValueError(
+            f"geen scoringsregel voor streefwaarde '{target_kind}' met realisatie "
+            f"'{result_kind}'; voeg een regel toe aan data/config/scoring_rules.csv"
+        )
     return match.iloc[0].to_dict()
 
 
-SCORE_COLUMNS = ["year", "location", "indicator", "label", "section", "result", "target",
-                 "achievement", "band", "rule"]
+SCORE_COLUMNS = [
+    "year",
+    "location",
+    "indicator",
+    "label",
+    "section",
+    "result",
+    "target",
+    "achievement",
+    "band",
+    "rule",
+]
 
 
 def score_location(data, location: str) -> pd.DataFrame:
@@ -186,9 +208,20 @@ def score_location(data, location: str) -> pd.DataFrame:
     rows = []
     for r in table.itertuples():
         s = score(r.result, r.target, data["scoring_rules"], data["bands"])
-        rows.append({"year": data.year, "location": location, "indicator": r.indicator,
-                     "label": r.label, "section": r.section, "result": r.result, "target": r.target,
-                     "achievement": s.achievement, "band": s.band, "rule": s.rule})
+        rows.append(
+            {
+                "year": data.year,
+                "location": location,
+                "indicator": r.indicator,
+                "label": r.label,
+                "section": r.section,
+                "result": r.result,
+                "target": r.target,
+                "achievement": s.achievement,
+                "band": s.band,
+                "rule": s.rule,
+            }
+        )
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)
 
 
@@ -201,6 +234,8 @@ def score_all(data) -> pd.DataFrame:
 
 def band_counts(scores: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
     """Number of indicators per location in each band (columns in legend order, zeros kept)."""
-    counts = pd.crosstab(scores.location, scores.band).reindex(columns=list(bands.band), fill_value=0)
+    counts = pd.crosstab(scores.location, scores.band).reindex(
+        columns=list(bands.band), fill_value=0
+    )
     order = list(dict.fromkeys(scores.location))
     return counts.reindex(order)

@@ -35,8 +35,15 @@ def check_ids(data, problems: list[Problem]) -> None:
     """Region ids must differ from location ids: both name a scope and an output file."""
     clash = set(data["regions"].region) & set(data["locations"].location)
     for row in data["regions"][data["regions"].region.isin(clash)].itertuples():
-        problems.append(Problem(where(data, "regions"), row._1, "region", row.region,
-                                "een regio-id mag niet gelijk zijn aan een locatie-id"))
+        problems.append(
+            Problem(
+                where(data, "regions"),
+                row._1,
+                "region",
+                row.region,
+                "een regio-id mag niet gelijk zijn aan een locatie-id",
+            )
+        )
 
 
 def check_registration(data, problems: list[Problem]) -> None:
@@ -45,18 +52,30 @@ def check_registration(data, problems: list[Problem]) -> None:
     unregistered = set(locs.loc[~locs.results_registered.astype(bool), "location"])
     for table in PER_LOCATION_TABLES:
         for row in data[table][data[table].location.isin(unregistered)].itertuples():
-            problems.append(Problem(
-                where(data, table), row._1, "location", row.location,
-                "deze locatie heeft results_registered = false in locations.csv; verwijder de regel "
-                "of zet results_registered op true"))
+            problems.append(
+                Problem(
+                    where(data, table),
+                    row._1,
+                    "location",
+                    row.location,
+                    "deze locatie heeft results_registered = false in locations.csv; verwijder de regel "
+                    "of zet results_registered op true",
+                )
+            )
     indicators = list(data["indicators"].indicator)
     for loc in locs.loc[locs.results_registered.astype(bool), "location"]:
         have = set(data["results"].loc[data["results"].location == loc, "indicator"])
         missing = [i for i in indicators if i not in have]
         if missing:
-            problems.append(Problem(where(data, "results"), None, "indicator", None,
-                                    f"voor locatie {loc} ontbreken resultaten voor: "
-                                    + ", ".join(missing)))
+            problems.append(
+                Problem(
+                    where(data, "results"),
+                    None,
+                    "indicator",
+                    None,
+                    f"voor locatie {loc} ontbreken resultaten voor: " + ", ".join(missing),
+                )
+            )
 
 
 def check_finance_complete(data, problems: list[Problem]) -> None:
@@ -66,9 +85,17 @@ def check_finance_complete(data, problems: list[Problem]) -> None:
         have = set(data["finance"].loc[data["finance"].location == loc, "line"])
         missing = [x for x in lines if x not in have]
         if missing:
-            problems.append(Problem(where(data, "finance"), None, "line", None,
-                                    f"voor locatie {loc} ontbreken begrotingsregels: "
-                                    + ", ".join(missing) + " (vul 0 in als er niets is)"))
+            problems.append(
+                Problem(
+                    where(data, "finance"),
+                    None,
+                    "line",
+                    None,
+                    f"voor locatie {loc} ontbreken begrotingsregels: "
+                    + ", ".join(missing)
+                    + " (vul 0 in als er niets is)",
+                )
+            )
 
 
 def check_results_parse(data, problems: list[Problem]) -> None:
@@ -80,13 +107,22 @@ def check_results_parse(data, problems: list[Problem]) -> None:
             try:
                 kinds[column] = parse_value(getattr(row, column)).kind
             except ValueError as e:
-                problems.append(Problem(where(data, "results"), row._1, column,
-                                        getattr(row, column), f"verwacht {e}"))
+                problems.append(
+                    Problem(
+                        where(data, "results"),
+                        row._1,
+                        column,
+                        getattr(row, column),
+                        f"verwacht {e}",
+                    )
+                )
         if len(kinds) == 2:
             try:
                 rule_for(kinds["target"], kinds["result"], rules)
             except ValueError as e:
-                problems.append(Problem(where(data, "results"), row._1, "target", row.target, str(e)))
+                problems.append(
+                    Problem(where(data, "results"), row._1, "target", row.target, str(e))
+                )
 
 
 def check_ratio_lines(data, problems: list[Problem]) -> None:
@@ -94,8 +130,15 @@ def check_ratio_lines(data, problems: list[Problem]) -> None:
     kinds = data["finance_lines"].set_index("line")["kind"]
     for row in data["key_ratio_lines"].itertuples():
         if kinds.get(row.line) != "expense":
-            problems.append(Problem(where(data, "key_ratio_lines"), row._1, "line", row.line,
-                                    "verwacht een uitgavenregel (kind = expense in finance_lines.csv)"))
+            problems.append(
+                Problem(
+                    where(data, "key_ratio_lines"),
+                    row._1,
+                    "line",
+                    row.line,
+                    "verwacht een uitgavenregel (kind = expense in finance_lines.csv)",
+                )
+            )
 
 
 def check_bands(data, problems: list[Problem]) -> None:
@@ -104,16 +147,37 @@ def check_bands(data, problems: list[Problem]) -> None:
     file = where(data, "bands")
     first, last = bands.iloc[0], bands.iloc[-1]
     if not (pd.isna(first.lower) or (first.lower == 0 and first.lower_inclusive)):
-        problems.append(Problem(file, int(first._row), "lower", str(first.lower),
-                                "de laagste band moet bij 0 (inclusief) of zonder ondergrens beginnen"))
+        problems.append(
+            Problem(
+                file,
+                int(first._row),
+                "lower",
+                str(first.lower),
+                "de laagste band moet bij 0 (inclusief) of zonder ondergrens beginnen",
+            )
+        )
     if not pd.isna(last.upper):
-        problems.append(Problem(file, int(last._row), "upper", str(last.upper),
-                                "de hoogste band moet geen bovengrens hebben"))
+        problems.append(
+            Problem(
+                file,
+                int(last._row),
+                "upper",
+                str(last.upper),
+                "de hoogste band moet geen bovengrens hebben",
+            )
+        )
     for a, b in zip(bands.iloc[:-1].itertuples(), bands.iloc[1:].itertuples(), strict=True):
         if a.upper != b.lower or bool(a.upper_inclusive) == bool(b.lower_inclusive):
-            problems.append(Problem(file, int(b._1), "lower", str(b.lower),
-                                    f"moet aansluiten op de bovengrens {a.upper} van band {a.band}, "
-                                    "en precies een van beide grenzen is inclusief"))
+            problems.append(
+                Problem(
+                    file,
+                    int(b._1),
+                    "lower",
+                    str(b.lower),
+                    f"moet aansluiten op de bovengrens {a.upper} van band {a.band}, "
+                    "en precies een van beide grenzen is inclusief",
+                )
+            )
 
 
 def check_published_scopes(data, problems: list[Problem]) -> None:
@@ -121,5 +185,12 @@ def check_published_scopes(data, problems: list[Problem]) -> None:
     scopes = set(data["locations"].location) | set(data["regions"].region)
     for row in data["published"].itertuples():
         if row.scope not in scopes:
-            problems.append(Problem(where(data, "published"), row._1, "scope", row.scope,
-                                    "verwacht een locatie- of regio-id"))
+            problems.append(
+                Problem(
+                    where(data, "published"),
+                    row._1,
+                    "scope",
+                    row.scope,
+                    "verwacht een locatie- of regio-id",
+                )
+            )

@@ -1,0 +1,155 @@
+"""Charts: matplotlib figures embedded in the reports as PNG data URIs (no files, no network).
+
+Each function takes computed figures (never raw data files) and returns an escaped HTML <figure>.
+PNG output carries no timestamp or software version, so reruns are byte-identical.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .formatting import esc, format_eur, format_int, format_percent  # noqa: E402
+
+BLUE = "#2b6a9b"
+GREY = "#a9b7c6"
+PALETTE = ["#2b6a9b", "#e08a2c", "#4c9a5b", "#8c5fa8", "#c8553d", "#5aa5b8", "#8a8a3b", "#b36b8f"]
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 10,
+        "axes.titlesize": 12,
+        "axes.titleweight": "bold",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.hashsalt": "bwk",
+    }
+)
+
+
+def to_html(fig, alt: str) -> str:
+    """Render a figure as an embedded PNG inside a <figure>, and close it."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (
+        f'<figure class="bwk-chart"><img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
+        f"<figcaption>{esc(alt)}</figcaption></figure>"
+    )
+
+
+def hbar(
+    values: pd.Series,
+    labels: list[str],
+    title: str,
+    xlabel: str,
+    colours=None,
+    annotate=format_int,
+    shares: pd.Series | None = None,
+) -> str:
+    """Horizontal bars, largest on top in the given order, each labelled with its value (and share)."""
+    n = len(values)
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * n + 1.2))
+    y = list(range(n))[::-1]
+    ax.barh(y, list(values), color=colours or BLUE)
+    ax.set_yticks(y, labels)
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    top = max([float(v) for v in values] + [1])
+    for yi, (k, v) in zip(y, values.items(), strict=True):
+        text = annotate(v) + (f" ({format_percent(shares[k])})" if shares is not None else "")
+        ax.text(float(v) + top * 0.01, yi, text, va="center", fontsize=9)
+    ax.set_xlim(0, top * 1.22)
+    return to_html(fig, title)
+
+
+def achievement_chart(scores: pd.DataFrame, bands: pd.DataFrame, title: str) -> str:
+    """Achievement (result / target) per scored indicator, bars in the legend's band colours."""
+    scored = scores[scores.achievement.notna()]
+    colour = dict(zip(bands.band, bands.colour, strict=True))
+    n = len(scored)
+    fig, ax = plt.subplots(figsize=(7.5, 0.4 * n + 1.4))
+    y = list(range(n))[::-1]
+    values = [min(a * 100, 300) for a in scored.achievement]
+    ax.barh(y, values, color=[colour[b] for b in scored.band], edgecolor="#333333", linewidth=0.4)
+    labels = [
+        lbl if len(lbl) <= 38 else lbl[:36] + "…" for lbl in scored.label.str.split(":").str[0]
+    ]
+    ax.set_yticks(y, labels)
+    for yi, a in zip(y, scored.achievement, strict=True):
+        ax.text(min(a * 100, 300) + 3, yi, format_percent(a), va="center", fontsize=9)
+    for x in (80, 120):
+        ax.axvline(x, color="#555555", linestyle=":", linewidth=1)
+    ax.axvline(100, color="#222222", linewidth=1)
+    ax.set_xlim(0, 340)
+    ax.set_xlabel("Realisatie als percentage van de streefwaarde (afgekapt op 300%)")
+    ax.set_title(title, loc="left")
+    return to_html(fig, title)
+
+
+def stacked_by_location(
+    wide: pd.DataFrame, labels: list[str], names: list[str], title: str, xlabel: str
+) -> str:
+    """Horizontal bars per category, stacked by location, with the total at the end of each bar."""
+    n = len(wide)
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * n + 1.6))
+    y = list(range(n))[::-1]
+    left = [0.0] * n
+    for i, (loc, name) in enumerate(zip(wide.columns, names, strict=True)):
+        vals = [float(v) for v in wide[loc]]
+        ax.barh(y, vals, left=left, color=PALETTE[i % len(PALETTE)], label=name)
+        left = [a + b for a, b in zip(left, vals, strict=True)]
+    top = max(left + [1])
+    for yi, total in zip(y, left, strict=True):
+        ax.text(total + top * 0.01, yi, format_int(total), va="center", fontsize=9)
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, top * 1.15)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left")
+    ax.legend(loc="lower right", frameon=False, fontsize=9)
+    return to_html(fig, title)
+
+
+def budget_actual_chart(table: pd.DataFrame, title: str) -> str:
+    """Budget against actual per finance line (grouped horizontal bars, euros)."""
+    n = len(table)
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * n + 1.4))
+    y = list(range(n))[::-1]
+    ax.barh([v + 0.2 for v in y], list(table.budget), height=0.4, color=GREY, label="Begroting")
+    ax.barh([v - 0.2 for v in y], list(table.actual), height=0.4, color=BLUE, label="Realisatie")
+    ax.set_yticks(y, list(table.chart_label))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: format_eur(v)))
+    ax.set_xlabel("Bedrag in euro's")
+    ax.set_title(title, loc="left")
+    ax.legend(loc="lower right", frameon=False)
+    return to_html(fig, title)
+
+
+def small_multiples(wide: pd.DataFrame, labels: list[str], names: list[str], title: str) -> str:
+    """One small bar chart per row of `wide` (a measure), bars per location, total in the title."""
+    n = len(wide)
+    cols = 3
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.6 * rows), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i >= n:
+            ax.set_visible(False)
+            continue
+        vals = [float(v) for v in wide.iloc[i]]
+        ax.bar(range(len(vals)), vals, color=PALETTE[: len(vals)])
+        ax.set_xticks(range(len(vals)), names, rotation=20, ha="right", fontsize=8)
+        ax.set_title(f"{labels[i]}\nTotaal {format_int(sum(vals))}", fontsize=10)
+        ax.set_ylabel("Aantal", fontsize=8)
+        for x, v in enumerate(vals):
+            ax.text(x, v, format_int(v), ha="center", va="bottom", fontsize=8)
+        ax.set_ylim(0, max(vals + [1]) * 1.25)
+    fig.suptitle(title, x=0.02, ha="left", fontweight="bold")
+    fig.tight_layout()
+    return to_html(fig, title)

@@ -1,0 +1,59 @@
+"""Exports: the machine-readable files researchers and other tools rely on (scores.csv, figures.csv).
+
+Column names are a contract (see README). Numbers are written at full precision (repr of a float),
+so a rerun on the same data writes byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from .figures import FIGURE_COLUMNS, compute_figures
+from .scoring import score_all
+
+SCORE_EXPORT_COLUMNS = [
+    "year",
+    "location",
+    "indicator",
+    "label",
+    "section",
+    "result",
+    "target",
+    "achievement",
+    "band",
+]
+
+
+def plain(value) -> str:
+    """A cell for CSV: empty for missing, whole numbers without '.0', other floats at full precision."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> Path:
+    """Write a frame with exactly these columns, UTF-8, '\\n' line ends, minimal quoting."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(columns)
+        for row in frame[columns].itertuples(index=False):
+            writer.writerow([plain(v) for v in row])
+    return path
+
+
+def write_exports(data, out_dir: Path) -> list[Path]:
+    """Write scores.csv and figures.csv for one year into out_dir; return their paths."""
+    out_dir = Path(out_dir)
+    return [
+        write_csv(score_all(data), SCORE_EXPORT_COLUMNS, out_dir / "scores.csv"),
+        write_csv(compute_figures(data), FIGURE_COLUMNS, out_dir / "figures.csv"),
+    ]

@@ -1,0 +1,162 @@
+"""Figures: every computed figure of a year as tidy rows, each traced to its function and data files.
+
+The rows feed output/<year>/figures.csv and the published-versus-recomputed checks.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import consolidation as cons
+from . import finance
+
+FIGURE_COLUMNS = ["year", "scope", "key", "basis", "value", "unit", "source"]
+
+
+def scopes(data) -> list[str]:
+    """Every location, then every region, in file order."""
+    return [*data["locations"].location, *data["regions"].region]
+
+
+def finance_figures(data, scope: str) -> list[dict]:
+    """Totals, balance, key ratios and each line of a scope's finance table."""
+    source_files = data.source("finance", "finance_lines", "key_ratio_lines")
+    rows = []
+    for (key, basis), value in finance.key_figures(data, scope).items():
+        unit = "fraction" if key.endswith("_share") else "eur"
+        rows.append(
+            {
+                "scope": scope,
+                "key": key,
+                "basis": basis,
+                "value": value,
+                "unit": unit,
+                "source": f"bwklib.finance.key_figures <- {source_files}",
+            }
+        )
+    for line in finance.finance_lines(data, scope).itertuples():
+        for basis in finance.BASES:
+            rows.append(
+                {
+                    "scope": scope,
+                    "key": f"{line.kind}:{line.line}",
+                    "basis": basis,
+                    "value": int(getattr(line, basis)),
+                    "unit": "eur",
+                    "source": f"bwklib.finance.finance_lines <- {data.source('finance')}",
+                }
+            )
+    return rows
+
+
+def count_figures(
+    data,
+    scope: str,
+    prefix: str,
+    series: pd.Series,
+    function: str,
+    table: str,
+    share_of: pd.Series | None = None,
+) -> list[dict]:
+    """Counts per category with a total and shares (of the scope total, or of `share_of`)."""
+    src = f"bwklib.consolidation.{function} <- {data.source(table)}"
+    rows = [
+        {
+            "scope": scope,
+            "key": f"{prefix}:{k}",
+            "basis": "actual",
+            "value": int(v),
+            "unit": "count",
+            "source": src,
+        }
+        for k, v in series.items()
+    ]
+    if prefix != "generic":
+        rows.append(
+            {
+                "scope": scope,
+                "key": f"{prefix}_total",
+                "basis": "actual",
+                "value": int(series.sum()),
+                "unit": "count",
+                "source": src,
+            }
+        )
+    denominator = share_of if share_of is not None else pd.Series(series.sum(), index=series.index)
+    for k, v in series.items():
+        d = denominator.get(k, 0)
+        rows.append(
+            {
+                "scope": scope,
+                "key": f"{prefix}_share:{k}",
+                "basis": "actual",
+                "value": float(v / d) if d else float("nan"),
+                "unit": "fraction",
+                "source": f"bwklib.consolidation.shares <- {data.source(table)}",
+            }
+        )
+    return rows
+
+
+def region_of(data, scope: str) -> str:
+    """The region a scope belongs to (a region belongs to itself)."""
+    if cons.is_region(data, scope):
+        return scope
+    locs = data["locations"]
+    return str(locs.loc[locs.location == scope, "region"].iloc[0])
+
+
+def participant_figures(data, scope: str) -> list[dict]:
+    """Participants per activity type and housing corporation, and the generic counts."""
+    if not cons.has_registration(data, scope):
+        return []
+    generic = cons.generic_totals(data, scope)
+    region_generic = cons.generic_totals(data, region_of(data, scope))
+    return [
+        *count_figures(
+            data,
+            scope,
+            "activity",
+            cons.activity_totals(data, scope),
+            "activity_totals",
+            "participants_activity",
+        ),
+        *count_figures(
+            data,
+            scope,
+            "housing",
+            cons.housing_totals(data, scope),
+            "housing_totals",
+            "participants_housing",
+        ),
+        *count_figures(
+            data,
+            scope,
+            "generic",
+            generic,
+            "generic_totals",
+            "generic_counts",
+            share_of=region_generic,
+        ),
+    ]
+
+
+def compute_figures(data) -> pd.DataFrame:
+    """Every figure of every scope of the year, in a fixed order (scope, then computation order)."""
+    rows = []
+    for scope in scopes(data):
+        rows += finance_figures(data, scope)
+        rows += participant_figures(data, scope)
+    df = pd.DataFrame(rows)
+    df.insert(0, "year", data.year)
+    return df[FIGURE_COLUMNS]
+
+
+REQUIRED_KEYS = [
+    "income_total",
+    "expense_total",
+    "balance",
+    "sroi_share",
+    "indirect_share",
+    "people_share",
+]

@@ -1,0 +1,134 @@
+"""Formatting: numbers the Dutch way and escaped HTML tables, styled from one stylesheet.
+
+Every piece of text that comes from data passes through html.escape here; notebooks never build
+HTML themselves. Tables are plain HTML (no pandas Styler) so ids are stable and output is byte-identical.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+DASH = "–"
+
+
+def round_half_up(value: float, digits: int = 0) -> Decimal:
+    """Round the way the report does (0.5 up), not Python's banker's rounding."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def is_missing(value) -> bool:
+    """None or NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_int(value) -> str:
+    """A whole number with a dot per thousand: 1085 -> '1.085'."""
+    if is_missing(value):
+        return DASH
+    n = int(round_half_up(float(value)))
+    return f"{n:,}".replace(",", ".")
+
+
+def format_eur(value) -> str:
+    """Whole euros the Dutch way: 3181 -> '€ 3.181', -3181 -> '€ -3.181'."""
+    if is_missing(value):
+        return DASH
+    return f"€ {format_int(value)}"
+
+
+def format_percent(fraction) -> str:
+    """A fraction as a whole percentage: 0.3342 -> '33%'."""
+    if is_missing(fraction):
+        return DASH
+    return f"{round_half_up(float(fraction) * 100)}%"
+
+
+def format_signed_eur(value) -> str:
+    """A variance with an explicit sign: '€ +1.193', '€ -3.181', '€ 0'."""
+    if is_missing(value):
+        return DASH
+    return f"€ +{format_int(value)}" if value > 0 else format_eur(value)
+
+
+def esc(text) -> str:
+    """Escape any value for HTML text and attributes."""
+    return html.escape("" if is_missing(text) else str(text), quote=True)
+
+
+def cell(text, cls: str = "", tag: str = "td", title: str = "") -> str:
+    """One escaped table cell with an optional CSS class."""
+    attrs = f' class="{esc(cls)}"' if cls else ""
+    attrs += f' title="{esc(title)}"' if title else ""
+    return f"<{tag}{attrs}>{esc(text)}</{tag}>"
+
+
+def html_table(
+    header: list[str],
+    rows: list[list],
+    classes: list[list[str]] | None = None,
+    caption: str = "",
+    numeric: set[int] = frozenset(),
+    css: str = "bwk-table",
+) -> str:
+    """An escaped HTML table.
+
+    Parameters
+    ----------
+    header : list of str
+        Column headings (Dutch).
+    rows : list of list
+        Cell texts, already formatted.
+    classes : list of list of str, optional
+        A CSS class per cell (e.g. the band of a result), same shape as rows.
+    caption : str
+        Table caption.
+    numeric : set of int
+        Indices of right-aligned numeric columns.
+    """
+    head = "".join(cell(h, "num" if i in numeric else "", "th") for i, h in enumerate(header))
+    body = []
+    for r, row in enumerate(rows):
+        cls_row = classes[r] if classes else [""] * len(row)
+        tds = []
+        for i, value in enumerate(row):
+            cls = " ".join(c for c in (cls_row[i], "num" if i in numeric else "") if c)
+            tds.append(cell(value, cls))
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (
+        f'<table class="{esc(css)}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def stylesheet(bands) -> str:
+    """The one stylesheet of every report: fonts, tables, band colours (from bands.csv), print rules."""
+    band_rules = "\n".join(
+        f".band-{b.band} {{ background: {b.colour}; color: {b.text_colour}; }}"
+        for b in bands.itertuples()
+    )
+    return f"""<style>
+.bwk {{ font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 15px;
+        line-height: 1.45; color: #1d2733; max-width: 72rem; }}
+.bwk h1 {{ font-size: 1.9rem; margin: 0.2rem 0 0.4rem; color: #123b5e; }}
+.bwk .subtitle {{ color: #4a5b6c; margin-bottom: 1rem; }}
+.bwk-table {{ border-collapse: collapse; margin: 0.6rem 0 1.2rem; width: 100%; }}
+.bwk-table caption {{ text-align: left; font-weight: 600; padding: 0.3rem 0; }}
+.bwk-table th, .bwk-table td {{ border-bottom: 1px solid #d5dde5; padding: 0.35rem 0.5rem;
+        text-align: left; vertical-align: top; }}
+.bwk-table th {{ background: #eef3f7; font-weight: 600; }}
+.bwk-table .num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+.bwk-table tr.total td, .bwk-table td.total {{ font-weight: 700; border-top: 2px solid #7a8b9c; }}
+.bwk-table .section td {{ background: #f6f8fa; font-weight: 700; }}
+.bwk-table .unscored {{ background: #f2f2f2; color: #333; }}
+.bwk .notice {{ border-left: 4px solid #ff9f1c; background: #fff7ea; padding: 0.7rem 1rem; }}
+.bwk .legend span {{ display: inline-block; padding: 0.15rem 0.5rem; margin: 0 0.3rem 0.3rem 0;
+        border-radius: 3px; }}
+.bwk img {{ max-width: 100%; height: auto; }}
+{band_rules}
+@media (max-width: 40rem) {{ .bwk {{ font-size: 14px; }} .bwk-table {{ font-size: 12px; }} }}
+@media print {{ .bwk-table, .bwk img, figure {{ page-break-inside: avoid; break-inside: avoid; }}
+        .bwk h2 {{ page-break-after: avoid; break-after: avoid; }} }}
+</style>"""

@@ -1,0 +1,338 @@
+"""Pipeline: validate, export, execute one notebook per scope with papermill, render, publish.
+
+The fan-out is data: one `locatie` notebook per row of locations.csv and one `regio` notebook per row
+of regions.csv. Notebooks run in separate processes (papermill kernels over IPC, `cwd` explicit); each
+worker renders its executed notebook in-process to a stakeholder HTML (no code) and an audit HTML
+(with code). Everything is built in a staging folder beside output/<year>/ and swapped in only when
+the run is complete, under a lock, so an interrupted or concurrent run never leaves a half-written year.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from . import paths
+from .exports import write_exports
+from .loading import YearData, available_years, load_year
+
+KERNEL = "python3"
+STAKEHOLDER_SUFFIX = ""
+AUDIT_SUFFIX = "-audit"
+
+
+class RunError(Exception):
+    """A run that cannot start (for example another run holds the lock)."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One report to build: which notebook, for which scope, with which parameters."""
+
+    scope: str
+    kind: str  # "locatie" or "regio"
+    title: str
+    parameters: dict
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.kind}.ipynb"
+
+
+@dataclass
+class TaskResult:
+    """What a worker reports back: the files it wrote, or where and why the notebook failed."""
+
+    task: Task
+    ok: bool
+    seconds: float
+    files: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def plan(data: YearData) -> list[Task]:
+    """The reports of a year: one per location, then one per region (from the data, not code)."""
+    data_dir = str(data.data_dir)
+    tasks = [
+        Task(
+            r.location,
+            "locatie",
+            f"Buurtwerkkamer {r.name} {data.year}",
+            {"year": data.year, "location": r.location, "data_dir": data_dir},
+        )
+        for r in data["locations"].itertuples()
+    ]
+    tasks += [
+        Task(
+            r.region,
+            "regio",
+            f"{r.title} {data.year}",
+            {"year": data.year, "region": r.region, "data_dir": data_dir},
+        )
+        for r in data["regions"].itertuples()
+    ]
+    return tasks
+
+
+def latest_year(data_dir: Path) -> int:
+    """The most recent year with a data folder."""
+    years = available_years(data_dir)
+    if not years:
+        raise RunError(f"geen jaarmappen gevonden in {data_dir}")
+    return years[-1]
+
+
+def normalise(nb) -> None:
+    """Remove what differs between two runs of the same notebook: timings, paths and random ids."""
+    nb.metadata.get("papermill", {}).clear()
+    for i, c in enumerate(nb.cells):
+        c.id = f"cell-{i:02d}"
+        c.metadata.pop("papermill", None)
+        c.metadata.pop("execution", None)
+
+
+def exporters():
+    """The two HTML exporters of a worker (created once per process, reused for every render)."""
+    global _EXPORTERS
+    if _EXPORTERS is None:
+        from nbconvert import HTMLExporter
+
+        base = dict(
+            template_name="bwk",
+            extra_template_basedirs=[str(Path(__file__).parent / "templates")],
+            embed_images=True,
+            language_code="nl",
+            exclude_anchor_links=True,
+        )
+        _EXPORTERS = (
+            HTMLExporter(
+                exclude_input=True, exclude_output_prompt=True, exclude_input_prompt=True, **base
+            ),
+            HTMLExporter(**base),
+        )
+    return _EXPORTERS
+
+
+_EXPORTERS = None
+
+
+def stop_kernel(km) -> None:
+    """Shut down a kernel we started (nbclient leaves a kernel manager it was handed running)."""
+    if km.has_kernel:
+        km.shutdown_kernel(now=True)
+    km.cleanup_resources()
+
+
+def execute(task: Task, notebook_dir: str, staging: str) -> TaskResult:
+    """Worker: execute one notebook with papermill over an IPC kernel, then render both HTML files.
+
+    A kernel that fails to start is retried once. Failures inside the notebook are reported with
+    the cell and the error, not raised.
+    """
+    import nbformat
+    import papermill as pm
+    from jupyter_client import KernelManager
+
+    start = time.perf_counter()
+    out_nb = Path(staging) / "notebooks" / f"{task.scope}.ipynb"
+    for attempt in (1, 2):
+        with tempfile.TemporaryDirectory(prefix="bwk-kernel-") as ipc:
+            km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(Path(ipc) / "k"))
+            try:
+                pm.execute_notebook(
+                    str(Path(notebook_dir) / task.notebook),
+                    str(out_nb),
+                    parameters=task.parameters,
+                    cwd=notebook_dir,
+                    kernel_name=KERNEL,
+                    progress_bar=False,
+                    km=km,
+                    start_timeout=120,
+                )
+                break
+            except pm.PapermillExecutionError as e:
+                src = " ".join(e.source.split())[:120]
+                return TaskResult(
+                    task,
+                    False,
+                    time.perf_counter() - start,
+                    error=f"cel {e.exec_count} ({src}): {e.ename}: {e.evalue}",
+                )
+            except (
+                RuntimeError
+            ) as e:  # kernel did not start (papermill/nbclient raise RuntimeError)
+                if attempt == 2:
+                    return TaskResult(
+                        task,
+                        False,
+                        time.perf_counter() - start,
+                        error=f"de kernel start niet (na een tweede poging): {e}",
+                    )
+            finally:
+                stop_kernel(km)
+    nb = nbformat.read(out_nb, as_version=4)
+    normalise(nb)
+    nb.metadata["title"] = task.title
+    nbformat.write(nb, out_nb)
+    files = [str(out_nb)]
+    for exporter, suffix in zip(exporters(), (STAKEHOLDER_SUFFIX, AUDIT_SUFFIX), strict=True):
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": task.title}})
+        target = Path(staging) / f"{task.scope}{suffix}.html"
+        target.write_text(body, encoding="utf-8")
+        files.append(str(target))
+    return TaskResult(task, True, time.perf_counter() - start, files)
+
+
+def run_tasks(
+    tasks: list[Task], notebook_dir: Path, staging: Path, jobs: int, progress: Callable[[str], None]
+) -> list[TaskResult]:
+    """Run the tasks in `jobs` worker processes, reporting progress as each one finishes."""
+    results = []
+    ctx = get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx) as pool:
+        futures = {pool.submit(execute, t, str(notebook_dir), str(staging)): t for t in tasks}
+        for n, fut in enumerate(as_completed(futures), start=1):
+            res = fut.result()
+            results.append(res)
+            state = "klaar" if res.ok else f"MISLUKT — {res.error}"
+            progress(
+                f"[{n}/{len(tasks)}] {res.task.kind} {res.task.scope}: {state} "
+                f"({res.seconds:.1f} s)"
+            )
+    order = {t.scope: i for i, t in enumerate(tasks)}
+    return sorted(results, key=lambda r: order[r.task.scope])
+
+
+@contextmanager
+def year_lock(output_dir: Path, year: int):
+    """Hold an exclusive lock per year, so two runs on the same year never interleave."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / f".bwk-{year}.lock"
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunError(
+                f"er loopt al een bwk run voor {year} (slot: {path}); wacht tot die klaar "
+                "is en probeer het dan opnieuw"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def recover(output_dir: Path, year: int) -> None:
+    """Undo what an interrupted run left: restore a moved-away year, remove stale staging folders."""
+    final = output_dir / str(year)
+    olds = sorted(output_dir.glob(f".bwk-old-{year}-*"))
+    if not final.exists() and olds:
+        olds[-1].rename(final)
+        olds = olds[:-1]
+    for stale in [*olds, *output_dir.glob(f".bwk-build-{year}-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def publish(staging: Path, final: Path) -> None:
+    """Swap a complete staging folder in for output/<year>/ (two renames on one filesystem)."""
+    old = final.parent / f".bwk-old-{final.name}-{os.getpid()}"
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def default_jobs() -> int:
+    """Parallel workers: the number of cores available to this process."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+@dataclass
+class RunSummary:
+    """The outcome of `bwk run`: where the year was published and which reports failed."""
+
+    year: int
+    output: Path
+    results: list[TaskResult]
+    seconds: float
+
+    @property
+    def failures(self) -> list[TaskResult]:
+        return [r for r in self.results if not r.ok]
+
+
+def run(
+    year: int | None = None,
+    data_dir: Path = paths.DATA_DIR,
+    output_dir: Path = paths.OUTPUT_DIR,
+    notebook_dir: Path = paths.NOTEBOOK_DIR,
+    jobs: int | None = None,
+    progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True),
+) -> RunSummary:
+    """Build every report of a year into output_dir/<year>/.
+
+    Parameters
+    ----------
+    year : int, optional
+        The year to build; default the latest year in data_dir.
+    data_dir, output_dir, notebook_dir : Path
+        Where data is read, outputs are published and the template notebooks live.
+    jobs : int, optional
+        Worker processes; default the number of cores.
+    progress : callable
+        Receives one Dutch line per step.
+
+    Returns
+    -------
+    RunSummary
+        The published folder and per-report results (failed reports are listed, not raised).
+
+    Raises
+    ------
+    DataError
+        When the data does not validate (nothing is built or changed).
+    RunError
+        When another run holds the lock for this year.
+    """
+    from .site import write_index
+
+    start = time.perf_counter()
+    data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
+    notebook_dir = Path(notebook_dir).resolve()
+    year = year or latest_year(data_dir)
+    progress(f"Gegevens van {year} inlezen en controleren…")
+    data = load_year(year, data_dir)
+    tasks = plan(data)
+    with year_lock(output_dir, year):
+        recover(output_dir, year)
+        staging = Path(tempfile.mkdtemp(prefix=f".bwk-build-{year}-", dir=output_dir))
+        try:
+            staging.chmod(0o755)  # mkdtemp makes it private; the published year is for readers
+            (staging / "notebooks").mkdir()
+            write_exports(data, staging)
+            progress(
+                f"Exports geschreven; {len(tasks)} rapporten maken met {jobs or default_jobs()} "
+                "processen…"
+            )
+            results = run_tasks(tasks, notebook_dir, staging, jobs or default_jobs(), progress)
+            write_index(data, staging, results)
+            publish(staging, output_dir / str(year))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    summary = RunSummary(year, output_dir / str(year), results, time.perf_counter() - start)
+    progress(f"Klaar in {summary.seconds:.1f} s: {summary.output / 'index.html'}")
+    return summary

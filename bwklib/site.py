@@ -1,0 +1,75 @@
+"""The index page of a year: links to every report and export, the band overview, and failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import consolidation as cons
+from .formatting import esc, stylesheet
+from .views import band_overview
+
+
+def link(href: str, text: str) -> str:
+    """An escaped relative link."""
+    return f'<a href="{esc(href)}">{esc(text)}</a>'
+
+
+def report_links(scope: str, ok: bool, error: str) -> str:
+    """Links to the stakeholder and audit report of a scope, or its error when it failed."""
+    if not ok:
+        return f'<span class="notice">Rapport mislukt: {esc(error)}</span>'
+    return f"{link(f'{scope}.html', 'Rapport')} · {link(f'{scope}-audit.html', 'Auditversie (met code)')}"
+
+
+def write_index(data, out_dir: Path, results) -> Path:
+    """Write index.html for a year: regions, their locations, band overview, exports, failures."""
+    status = {r.task.scope: r for r in results}
+    parts = [
+        stylesheet(data["bands"]),
+        '<div class="bwk">',
+        f"<h1>Evaluatie buurtwerkkamers {data.year}</h1>",
+        '<p class="subtitle">Alle rapporten van dit jaar, gemaakt met bwk uit de gegevens in '
+        f"data/{data.year}/.</p>",
+    ]
+    failed = [r for r in results if not r.ok]
+    if failed:
+        items = "".join(
+            f"<li><strong>{esc(cons.scope_name(data, r.task.scope))}</strong> "
+            f"({esc(r.task.kind)}): {esc(r.error)}</li>"
+            for r in failed
+        )
+        parts.append(f'<div class="notice"><h2>Niet gelukt</h2><ul>{items}</ul></div>')
+    for region in data["regions"].itertuples():
+        r = status.get(region.region)
+        parts.append(f"<h2>{esc(region.title)}</h2>")
+        parts.append(f"<p>Geconsolideerd rapport: {report_links(region.region, r.ok, r.error)}</p>")
+        rows = []
+        for loc in cons.scope_locations(data, region.region):
+            lr = status.get(loc)
+            rows.append(
+                f"<tr><td>{esc(cons.scope_name(data, loc))}</td>"
+                f"<td>{report_links(loc, lr.ok, lr.error)}</td></tr>"
+            )
+        parts.append(
+            '<table class="bwk-table"><thead><tr><th>Buurtwerkkamer</th><th>Rapporten</th>'
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+        parts.append("<h3>Aantal indicatoren per kleur</h3>")
+        parts.append(band_overview(data, region.region))
+    parts.append(
+        "<h2>Gegevens om na te rekenen</h2><ul>"
+        f"<li>{link('scores.csv', 'scores.csv')}: per locatie en indicator de realisatie, "
+        "streefwaarde, score en kleur</li>"
+        f"<li>{link('figures.csv', 'figures.csv')}: elk berekend cijfer met de functie en "
+        "de gegevensbestanden waar het uit komt</li></ul></div>"
+    )
+    html = (
+        '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+        f"<title>Evaluatie buurtwerkkamers {data.year}</title></head><body>"
+        + "".join(parts)
+        + "</body></html>\n"
+    )
+    path = Path(out_dir) / "index.html"
+    path.write_text(html, encoding="utf-8")
+    return path

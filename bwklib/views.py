@@ -1,0 +1,443 @@
+"""Views: the report sections the notebooks display, built from bwklib's computations.
+
+Each function returns an `Html` fragment: tables and charts whose text is escaped in
+bwklib.formatting. Views format and arrange; the figures themselves come from scoring, finance and
+consolidation, so every number shown traces to a named, tested function.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import charts, paths
+from . import consolidation as cons
+from . import finance as fin
+from .formatting import (
+    esc,
+    format_eur,
+    format_int,
+    format_percent,
+    format_signed_eur,
+    html_table,
+    stylesheet,
+)
+from .loading import YearData, load_year
+from .scoring import band_counts, score_all, score_location
+
+
+class Html(str):
+    """A fragment of HTML that Jupyter displays as HTML (and nbconvert renders as such)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return "[HTML-fragment]"
+
+
+def block(*parts: str) -> Html:
+    """Wrap fragments in the report's styled container."""
+    return Html('<div class="bwk">' + "".join(parts) + "</div>")
+
+
+def load(year: int, data_dir: str | Path | None = None) -> YearData:
+    """Load and validate a year's data (data_dir defaults to the project's data/)."""
+    return load_year(int(year), Path(data_dir) if data_dir else paths.DATA_DIR)
+
+
+def header(data: YearData, scope: str) -> Html:
+    """The stylesheet and the title block of a report."""
+    name = cons.scope_name(data, scope)
+    if cons.is_region(data, scope):
+        row = data["regions"].set_index("region").loc[scope]
+        title, sub = (
+            f"{row['title']} {data.year}",
+            f"Geconsolideerde evaluatie — {row['organisation']}",
+        )
+    else:
+        row = data["locations"].set_index("location").loc[scope]
+        title = f"Buurtwerkkamer {name} {data.year}"
+        sub = f"{row['neighbourhood']} — evaluatie van de samenwerkingsafspraak"
+    return Html(
+        stylesheet(data["bands"])
+        + block(f"<h1>{esc(title)}</h1>", f'<p class="subtitle">{esc(sub)}</p>')
+    )
+
+
+def legend(data: YearData) -> Html:
+    """The colour legend of the results table."""
+    spans = "".join(
+        f'<span class="band-{esc(b.band)}">{esc(b.label)}: {esc(b.description)}</span>'
+        for b in data["bands"].itertuples()
+    )
+    return Html(f'<p class="legend">{spans}</p>')
+
+
+def not_registered(data: YearData, location: str) -> Html:
+    """The Dutch statement for a location that registered no results this year."""
+    row = data["locations"].set_index("location").loc[location]
+    text = row["note"] or "Deze locatie heeft dit jaar geen resultaten geregistreerd."
+    return block(
+        f'<p class="notice"><strong>Geen registratie van resultaten.</strong> {esc(text)}</p>'
+    )
+
+
+def registered(data: YearData, location: str) -> bool:
+    """Whether a location registered results (De Klop in 2019 did not)."""
+    return cons.has_registration(data, location)
+
+
+def results_table(data: YearData, location: str) -> Html:
+    """The colour-banded results-against-targets table of one location, by section, with legend."""
+    if not registered(data, location):
+        return not_registered(data, location)
+    scores = score_location(data, location)
+    rules = data["scoring_rules"].set_index("rule")
+    sections = data["indicator_sections"].set_index("section")["label"]
+    units = data["indicators"].set_index("indicator")["unit"]
+    rows, classes = [], []
+    for section, group in scores.groupby("section", sort=False):
+        rows.append([sections[section], "", "", "", ""])
+        classes.append(["section"] * 5)
+        for s in group.itertuples():
+            band = f"band-{s.band}" if isinstance(s.band, str) else "unscored"
+            shown = (
+                format_percent(s.achievement)
+                if pd.notna(s.achievement)
+                else (
+                    "n.v.t."
+                    if band == "unscored"
+                    else "gehaald"
+                    if s.band == rules.loc[s.rule, "pass_band"]
+                    else "niet gehaald"
+                )
+            )
+            rows.append([s.label, units[s.indicator], s.result, s.target, shown])
+            classes.append(["", "", band, "", band])
+    table = html_table(
+        ["Indicator", "Eenheid", "Realisatie", "Streefwaarde", "Score"],
+        rows,
+        classes,
+        numeric={2, 3, 4},
+    )
+    used = rules.loc[sorted(set(scores.rule))]
+    notes = "".join(f"<li>{esc(r.explanation)}</li>" for r in used.itertuples())
+    return block(
+        legend(data), table, f"<p><small>Zo is gescoord:</small></p><ul><small>{notes}</small></ul>"
+    )
+
+
+def achievement_chart(data: YearData, location: str) -> Html:
+    """Bar chart of achievement per indicator in band colours."""
+    if not registered(data, location):
+        return Html("")
+    scores = score_location(data, location)
+    name = cons.scope_name(data, location)
+    return block(
+        charts.achievement_chart(
+            scores, data["bands"], f"Resultaten ten opzichte van de streefwaarden — {name}"
+        )
+    )
+
+
+def counts_table(
+    data: YearData,
+    scope: str,
+    table: str,
+    category: str,
+    value: str,
+    defs: str,
+    label_col: str = "label",
+    total: bool = True,
+) -> Html:
+    """A counts table: one column per location of the scope (and a total for a region)."""
+    wide = cons.counts_by_location(data, table, category, value, scope)
+    labels = data[defs].set_index(category)[label_col]
+    names = [cons.scope_name(data, loc) for loc in wide.columns]
+    many = len(wide.columns) > 1
+    header = ["", *names, "Totaal"] if many else ["", "Aantal"]
+    rows = [
+        [labels[k], *(format_int(v) for v in r), *([format_int(sum(r))] if many else [])]
+        for k, r in zip(wide.index, wide.values.tolist(), strict=True)
+    ]
+    classes = [[""] * len(header) for _ in rows]
+    if total:
+        sums = wide.sum()
+        rows.append(
+            ["Totaal", *(format_int(v) for v in sums), *([format_int(sums.sum())] if many else [])]
+        )
+        classes.append(["total"] * len(header))
+    return block(html_table(header, rows, classes, numeric=set(range(1, len(header)))))
+
+
+def no_counts(data: YearData, scope: str) -> Html:
+    """Short notice in a counts section of a location without registration."""
+    return block(
+        '<p class="notice">Voor deze locatie zijn dit jaar geen aantallen geregistreerd.</p>'
+    )
+
+
+def activity_section(data: YearData, scope: str) -> Html:
+    """Participants per activity type: table and chart."""
+    if not cons.has_registration(data, scope):
+        return no_counts(data, scope)
+    wide = cons.counts_by_location(
+        data, "participants_activity", "activity_type", "participants", scope
+    )
+    labels = list(data["activity_types"].set_index("activity_type").loc[wide.index, "chart_label"])
+    name = cons.scope_name(data, scope)
+    title = f"Deelnemers per activiteitsoort — {name} (totaal {format_int(wide.values.sum())})"
+    if len(wide.columns) > 1:
+        chart = charts.stacked_by_location(
+            wide,
+            labels,
+            [cons.scope_name(data, c) for c in wide.columns],
+            title,
+            "Aantal deelnemers",
+        )
+    else:
+        totals = cons.activity_totals(data, scope)
+        chart = charts.hbar(totals, labels, title, "Aantal deelnemers", shares=cons.shares(totals))
+    return block(
+        counts_table(
+            data, scope, "participants_activity", "activity_type", "participants", "activity_types"
+        ),
+        chart,
+    )
+
+
+def generic_section(data: YearData, scope: str) -> Html:
+    """The generic counts (participants, volunteers, key holders, groups, referrals, ...)."""
+    if not cons.has_registration(data, scope):
+        return no_counts(data, scope)
+    table = counts_table(
+        data, scope, "generic_counts", "measure", "value", "generic_measures", total=False
+    )
+    notes = data["generic_counts"]
+    notes = notes[notes.location.isin(cons.scope_locations(data, scope)) & (notes.note != "")]
+    items = "".join(
+        f"<li>{esc(cons.scope_name(data, n.location))}: {esc(n.note)}</li>"
+        for n in notes.itertuples()
+    )
+    return block(
+        table,
+        f"<p><small>Toelichting bij de gekozen waarden:</small></p><ul><small>{items}</small></ul>"
+        if items
+        else "",
+    )
+
+
+def generic_charts(data: YearData, region: str) -> Html:
+    """Small multiples of the generic counts per location (the appendix 'Resultaten in beeld')."""
+    wide = cons.counts_by_location(data, "generic_counts", "measure", "value", region)
+    labels = list(data["generic_measures"].set_index("measure").loc[wide.index, "chart_label"])
+    names = [cons.scope_name(data, c) for c in wide.columns]
+    return block(
+        charts.small_multiples(
+            wide, labels, names, f"Kengetallen per buurtwerkkamer — {cons.scope_name(data, region)}"
+        )
+    )
+
+
+def housing_section(data: YearData, scope: str) -> Html:
+    """Participants per housing corporation: table and chart with shares."""
+    if not cons.has_registration(data, scope):
+        return no_counts(data, scope)
+    totals = cons.housing_totals(data, scope)
+    labels = list(
+        data["housing_corporations"].set_index("housing_corporation").loc[totals.index, "label"]
+    )
+    title = (
+        f"Deelnemers per woningcorporatie — {cons.scope_name(data, scope)} "
+        f"(totaal {format_int(totals.sum())})"
+    )
+    chart = charts.hbar(totals, labels, title, "Aantal deelnemers", shares=cons.shares(totals))
+    return block(
+        counts_table(
+            data,
+            scope,
+            "participants_housing",
+            "housing_corporation",
+            "participants",
+            "housing_corporations",
+        ),
+        chart,
+    )
+
+
+def finance_table(data: YearData, scope: str) -> Html:
+    """Income and expense lines with budget, actual, variance and notes; totals and balance."""
+    table = fin.finance_lines(data, scope)
+    figs = fin.key_figures(data, scope)
+    header = ["", "Begroting", "Realisatie", "Verschil", "Toelichting"]
+    rows, classes = [], []
+    for kind, title, key in (
+        ("income", "Inkomsten (financiers)", "income_total"),
+        ("expense", "Uitgaven (middelen)", "expense_total"),
+    ):
+        rows.append([title, "", "", "", ""])
+        classes.append(["section"] * 5)
+        for r in table[table.kind == kind].itertuples():
+            rows.append(
+                [
+                    r.label,
+                    format_eur(r.budget),
+                    format_eur(r.actual),
+                    format_signed_eur(r.variance),
+                    r.note,
+                ]
+            )
+            classes.append([""] * 5)
+        b, a = figs[(key, "budget")], figs[(key, "actual")]
+        rows.append(["Totaal", format_eur(b), format_eur(a), format_signed_eur(a - b), ""])
+        classes.append(["total"] * 5)
+    b, a = figs[("balance", "budget")], figs[("balance", "actual")]
+    rows.append(
+        ["Saldo inkomsten - uitgaven", format_eur(b), format_eur(a), format_signed_eur(a - b), ""]
+    )
+    classes.append(["total"] * 5)
+    return block(html_table(header, rows, classes, numeric={1, 2, 3}))
+
+
+def key_ratios_table(data: YearData, scope: str) -> Html:
+    """The three key ratios (SROI, indirect costs, investment in people) as % of total expenses."""
+    figs = fin.key_figures(data, scope)
+    rows = [
+        [
+            r.label,
+            format_percent(figs[(r.ratio, "budget")]),
+            format_percent(figs[(r.ratio, "actual")]),
+            r.explanation,
+        ]
+        for r in data["key_ratios"].itertuples()
+    ]
+    return block(
+        html_table(["Kengetal", "Begroting", "Realisatie", "Toelichting"], rows, numeric={1, 2})
+    )
+
+
+def finance_chart(data: YearData, scope: str) -> Html:
+    """Budget against actual per expense line."""
+    table = fin.finance_lines(data, scope)
+    return block(
+        charts.budget_actual_chart(
+            table[table.kind == "expense"],
+            f"Uitgaven: begroting en realisatie — {cons.scope_name(data, scope)}",
+        )
+    )
+
+
+def income_chart(data: YearData, scope: str) -> Html:
+    """Actual income per funder."""
+    table = fin.finance_lines(data, scope)
+    income = table[table.kind == "income"].set_index("line")["actual"]
+    labels = list(table[table.kind == "income"].chart_label)
+    return block(
+        charts.hbar(
+            income,
+            labels,
+            f"Inkomsten {data.year} — {cons.scope_name(data, scope)}",
+            "Bedrag in euro's",
+            annotate=format_eur,
+            shares=cons.shares(income),
+        )
+    )
+
+
+def results_overview(data: YearData, region: str) -> Html:
+    """Results of all locations of a region side by side: 'result [target]' coloured by band."""
+    locs = [loc for loc in cons.scope_locations(data, region) if registered(data, loc)]
+    scores = score_all(data)
+    scores = scores[scores.location.isin(locs)]
+    names = [cons.scope_name(data, loc) for loc in locs]
+    sections = data["indicator_sections"].set_index("section")["label"]
+    rows, classes = [], []
+    for section, group in data["indicators"].groupby("section", sort=False):
+        rows.append([sections[section], *[""] * len(locs)])
+        classes.append(["section"] * (len(locs) + 1))
+        for ind in group.itertuples():
+            row, cls = [ind.label], [""]
+            for loc in locs:
+                s = scores[(scores.location == loc) & (scores.indicator == ind.indicator)].iloc[0]
+                row.append(f"{s.result} [{s.target}]")
+                cls.append(f"band-{s.band}" if isinstance(s.band, str) else "unscored")
+            rows.append(row)
+            classes.append(cls)
+    missing = [
+        cons.scope_name(data, loc)
+        for loc in cons.scope_locations(data, region)
+        if not registered(data, loc)
+    ]
+    note = (
+        f"<p><small>Zonder registratie van resultaten: {esc(', '.join(missing))}.</small></p>"
+        if missing
+        else ""
+    )
+    return block(
+        legend(data),
+        html_table(["Indicator", *names], rows, classes, numeric=set(range(1, len(locs) + 1))),
+        note,
+    )
+
+
+def band_overview(data: YearData, region: str | None = None) -> Html:
+    """Per location, how many indicators fall in each band (and how many are not scored)."""
+    scores = score_all(data)
+    if region:
+        scores = scores[scores.location.isin(cons.scope_locations(data, region))]
+    counts = band_counts(scores, data["bands"])
+    unscored = (
+        scores[scores.band.isna()].groupby("location").size().reindex(counts.index, fill_value=0)
+    )
+    labels = list(data["bands"].label)
+    rows = [
+        [cons.scope_name(data, loc), *map(format_int, counts.loc[loc]), format_int(unscored[loc])]
+        for loc in counts.index
+    ]
+    classes = [["", *(f"band-{b}" for b in data["bands"].band), "unscored"] for _ in rows]
+    return block(
+        html_table(
+            ["Locatie", *labels, "Niet gescoord"],
+            rows,
+            classes,
+            numeric=set(range(1, len(labels) + 2)),
+        )
+    )
+
+
+def appendix(data: YearData, region: str) -> Html:
+    """Per location: participants per activity type and per housing corporation (appendix charts)."""
+    parts = []
+    for loc in cons.scope_locations(data, region):
+        if not registered(data, loc):
+            continue
+        name = cons.scope_name(data, loc)
+        acts = cons.activity_totals(data, loc)
+        labels = list(
+            data["activity_types"].set_index("activity_type").loc[acts.index, "chart_label"]
+        )
+        parts.append(
+            charts.hbar(
+                acts,
+                labels,
+                f"Deelnemers per activiteitsoort — {name} (totaal {format_int(acts.sum())})",
+                "Aantal deelnemers",
+                shares=cons.shares(acts),
+            )
+        )
+        house = cons.housing_totals(data, loc)
+        labels = list(
+            data["housing_corporations"].set_index("housing_corporation").loc[house.index, "label"]
+        )
+        parts.append(
+            charts.hbar(
+                house,
+                labels,
+                f"Woningcorporaties — {name} (totaal {format_int(house.sum())})",
+                "Aantal deelnemers",
+                shares=cons.shares(house),
+            )
+        )
+    return block(*parts)

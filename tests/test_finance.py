@@ -1,0 +1,89 @@
+"""Finance: every published 2019 total, balance and (rounded) key ratio, recomputed from the lines.
+
+The expected values are typed here from the published report (Financiële verantwoording 2019), not
+read from data/, so a transcription error in data/ makes these tests fail.
+"""
+
+import pytest
+
+from bwklib.finance import finance_lines, key_figures
+from bwklib.formatting import round_half_up
+
+# scope: (income budget, income actual, expense budget, expense actual, balance budget, balance actual,
+#         SROI %, indirect %, people % as (budget, actual))
+PUBLISHED = {
+    "top": (108000, 101106, 108264, 104287, -264, -3181, (30, 33), (9, 10), (78, 77)),
+    "hart-voor-leidsche-rijn": (
+        105500,
+        99636,
+        105288,
+        96871,
+        212,
+        2765,
+        (22, 21),
+        (9, 11),
+        (78, 86),
+    ),
+    "de-verbinding": (106500, 109479, 106896, 108089, -396, 1390, (29, 30), (9, 12), (80, 83)),
+    "de-klop": (73500, 60279, 73584, 60998, -84, -719, (16, 6), (9, 13), (63, 60)),
+    "utrecht": (393500, 370500, 394032, 370245, -532, 255, (25, 25), (9, 12), (76, 78)),
+}
+
+
+def percent(x):
+    return int(round_half_up(x * 100))
+
+
+class TestKeyFigures:
+    @pytest.mark.parametrize("scope", list(PUBLISHED))
+    def test_totals_and_balance(self, data2019, scope):
+        ib, ia, eb, ea, bb, ba, *_ = PUBLISHED[scope]
+        f = key_figures(data2019, scope)
+        assert (f[("income_total", "budget")], f[("income_total", "actual")]) == (ib, ia)
+        assert (f[("expense_total", "budget")], f[("expense_total", "actual")]) == (eb, ea)
+        assert (f[("balance", "budget")], f[("balance", "actual")]) == (bb, ba)
+
+    @pytest.mark.parametrize("scope", list(PUBLISHED))
+    def test_key_ratios_round_to_published(self, data2019, scope):
+        *_, sroi, indirect, people = PUBLISHED[scope]
+        f = key_figures(data2019, scope)
+        for key, published in (
+            ("sroi_share", sroi),
+            ("indirect_share", indirect),
+            ("people_share", people),
+        ):
+            got = (percent(f[(key, "budget")]), percent(f[(key, "actual")]))
+            assert got == published, key
+
+    def test_balance_is_income_minus_expenses(self, data2019):
+        for scope in PUBLISHED:
+            f = key_figures(data2019, scope)
+            for basis in ("budget", "actual"):
+                assert f[("balance", basis)] == (
+                    f[("income_total", basis)] - f[("expense_total", basis)]
+                )
+
+    def test_hand_computed_top_sroi(self, data2019):
+        # (30.819 + 4.035) / 104.287 = 0.33421...
+        assert key_figures(data2019, "top")[("sroi_share", "actual")] == pytest.approx(
+            34854 / 104287
+        )
+
+
+class TestFinanceLines:
+    def test_variance_is_actual_minus_budget(self, data2019):
+        t = finance_lines(data2019, "top").set_index("line")
+        assert t.loc["particuliere-fondsen", "variance"] == 30500 - 14000
+        assert (t.variance == t.actual - t.budget).all()
+
+    def test_region_lines_equal_the_published_consolidated_table(self, data2019):
+        ours = finance_lines(data2019, "utrecht").set_index("line")[["budget", "actual"]]
+        published = data2019["finance_region"].set_index("line")[["budget", "actual"]]
+        assert ours.sort_index().equals(published.sort_index())
+
+    def test_region_keeps_published_notes(self, data2019):
+        t = finance_lines(data2019, "utrecht").set_index("line")
+        assert t.loc["huisvesting", "note"].startswith("Nog geen huurkosten")
+
+    def test_lines_in_definition_order(self, data2019):
+        assert list(finance_lines(data2019, "de-klop").line) == list(data2019["finance_lines"].line)

@@ -1,0 +1,18 @@
+"""Code style is part of the suite: ruff must pass on bwklib and tests."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff not installed (make install adds it)")
+@pytest.mark.parametrize("args", [["check"], ["format", "--check"]])
+def test_ruff(args):
+    r = subprocess.run([RUFF, *args, "bwklib", "tests"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -1,0 +1,97 @@
+"""End to end: `bwk run` on the shipped 2019 data in a temporary folder, checked as a reader would."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bwklib import paths
+from bwklib.pipeline import run
+
+SCOPES = ["top", "hart-voor-leidsche-rijn", "de-verbinding", "de-klop", "utrecht"]
+BALANCES = {
+    "top": "€ -3.181",
+    "hart-voor-leidsche-rijn": "€ 2.765",
+    "de-verbinding": "€ 1.390",
+    "de-klop": "€ -719",
+    "utrecht": "€ 255",
+}
+CONTRACT_CHECK = paths.ROOT.parent / "shared" / "tools" / "contract-check"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("output")
+    lines = []
+    summary = run(2019, output_dir=out, jobs=2, progress=lines.append)
+    return summary, out / "2019", lines
+
+
+def text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+class TestRun:
+    def test_every_report_built(self, built):
+        summary, year, lines = built
+        assert not summary.failures
+        for scope in SCOPES:
+            for name in (f"{scope}.html", f"{scope}-audit.html", f"notebooks/{scope}.ipynb"):
+                assert (year / name).is_file(), name
+        assert {"index.html", "scores.csv", "figures.csv"} <= {p.name for p in year.iterdir()}
+        assert any(line.startswith("[5/5]") for line in lines)
+
+    def test_nothing_left_in_output_but_the_year(self, built):
+        _, year, _ = built
+        leftovers = [
+            p.name
+            for p in year.parent.iterdir()
+            if p.name != "2019" and not p.name.endswith(".lock")
+        ]
+        assert leftovers == []
+
+    @pytest.mark.parametrize("scope", SCOPES)
+    def test_balance_in_dutch_format(self, built, scope):
+        _, year, _ = built
+        assert BALANCES[scope] in text(year / f"{scope}.html")
+
+    def test_stakeholder_without_code_audit_with_code(self, built):
+        _, year, _ = built
+        for scope in SCOPES:
+            stakeholder, audit = text(year / f"{scope}.html"), text(year / f"{scope}-audit.html")
+            assert "hl-ipython" not in stakeholder and "views.finance_table" not in stakeholder
+            assert "hl-ipython" in audit and 'class="nn">bwklib' in audit
+
+    def test_self_contained(self, built):
+        _, year, _ = built
+        for html in year.glob("*.html"):
+            body = text(html)
+            assert "<script src" not in body
+            assert not re.search(r'(src|href)="(https?:)?//', body), html.name
+
+    def test_key_ratios_and_results(self, built):
+        _, year, _ = built
+        top = text(year / "top.html")
+        assert "33%" in top and "band-donkergroen" in top and "Sleutelhouders" in top
+        klop = text(year / "de-klop.html")
+        assert "Geen registratie van resultaten" in klop and "€ 60.998" in klop
+        region = text(year / "utrecht.html")
+        assert "€ 370.245" in region and "1.942" in region and "1.085" in region
+
+    def test_index_links_every_report(self, built):
+        _, year, _ = built
+        index = text(year / "index.html")
+        for scope in SCOPES:
+            assert f'href="{scope}.html"' in index and f'href="{scope}-audit.html"' in index
+
+    @pytest.mark.skipif(
+        not CONTRACT_CHECK.exists(), reason="../shared/tools/contract-check not present"
+    )
+    def test_contract_check(self, built):
+        _, year, _ = built
+        r = subprocess.run(
+            [sys.executable, str(CONTRACT_CHECK), str(year)], capture_output=True, text=True
+        )
+        assert r.returncode == 0, r.stdout
