@@ -10,6 +10,7 @@ import base64
 import io
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -33,16 +34,22 @@ plt.rcParams.update(
 )
 
 
+DUTCH_TICKS = matplotlib.ticker.FuncFormatter(lambda v, _: format_int(v))
+
+
 def to_html(fig, alt: str) -> str:
-    """Render a figure as an embedded PNG inside a <figure>, and close it."""
+    """Render a figure as an embedded PNG inside a <figure>, and close it.
+
+    Numeric x axes get Dutch thousands separators; the title doubles as the alt text.
+    """
+    for ax in fig.axes:
+        if isinstance(ax.xaxis.get_major_formatter(), matplotlib.ticker.ScalarFormatter):
+            ax.xaxis.set_major_formatter(DUTCH_TICKS)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (
-        f'<figure class="bwk-chart"><img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
-        f"<figcaption>{esc(alt)}</figcaption></figure>"
-    )
+    return f'<figure class="bwk-chart"><img src="data:image/png;base64,{data}" alt="{esc(alt)}"></figure>'
 
 
 def hbar(

@@ -104,9 +104,13 @@ def html_table(
 
 
 def stylesheet(bands) -> str:
-    """The one stylesheet of every report: fonts, tables, band colours (from bands.csv), print rules."""
+    """The one stylesheet of every report: fonts, tables, band colours (from bands.csv), print rules.
+
+    Rules are scoped under `.bwk` with enough specificity to win over the notebook theme's table CSS.
+    """
     band_rules = "\n".join(
-        f".band-{b.band} {{ background: {b.colour}; color: {b.text_colour}; }}"
+        f".bwk .band-{b.band}, .bwk .bwk-table td.band-{b.band} "
+        f"{{ background: {b.colour}; color: {b.text_colour}; }}"
         for b in bands.itertuples()
     )
     return f"""<style>
@@ -114,21 +118,27 @@ def stylesheet(bands) -> str:
         line-height: 1.45; color: #1d2733; max-width: 72rem; }}
 .bwk h1 {{ font-size: 1.9rem; margin: 0.2rem 0 0.4rem; color: #123b5e; }}
 .bwk .subtitle {{ color: #4a5b6c; margin-bottom: 1rem; }}
-.bwk-table {{ border-collapse: collapse; margin: 0.6rem 0 1.2rem; width: 100%; }}
-.bwk-table caption {{ text-align: left; font-weight: 600; padding: 0.3rem 0; }}
-.bwk-table th, .bwk-table td {{ border-bottom: 1px solid #d5dde5; padding: 0.35rem 0.5rem;
-        text-align: left; vertical-align: top; }}
-.bwk-table th {{ background: #eef3f7; font-weight: 600; }}
-.bwk-table .num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
-.bwk-table tr.total td, .bwk-table td.total {{ font-weight: 700; border-top: 2px solid #7a8b9c; }}
-.bwk-table .section td {{ background: #f6f8fa; font-weight: 700; }}
-.bwk-table .unscored {{ background: #f2f2f2; color: #333; }}
+.bwk table.bwk-table {{ border-collapse: collapse; margin: 0.6rem 0 1.2rem; width: 100%;
+        table-layout: auto; font-size: 14px; }}
+.bwk .bwk-table caption {{ text-align: left; font-weight: 600; padding: 0.3rem 0; }}
+.bwk .bwk-table th, .bwk .bwk-table td {{ border: none; border-bottom: 1px solid #d5dde5;
+        padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; line-height: 1.35; }}
+.bwk .bwk-table tbody tr {{ background: #ffffff; }}
+.bwk .bwk-table th {{ background: #eef3f7; font-weight: 600; }}
+.bwk .bwk-table td:first-child {{ min-width: 14rem; }}
+.bwk .bwk-table .num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+.bwk .bwk-table td.total {{ font-weight: 700; border-top: 2px solid #7a8b9c; }}
+.bwk .bwk-table td.section {{ background: #e3eaf1; font-weight: 700; color: #123b5e; }}
+.bwk .bwk-table td.unscored {{ background: #eeeeee; color: #333333; }}
 .bwk .notice {{ border-left: 4px solid #ff9f1c; background: #fff7ea; padding: 0.7rem 1rem; }}
 .bwk .legend span {{ display: inline-block; padding: 0.15rem 0.5rem; margin: 0 0.3rem 0.3rem 0;
         border-radius: 3px; }}
+.bwk figure {{ margin: 0.5rem 0 1.5rem; }}
 .bwk img {{ max-width: 100%; height: auto; }}
+.bwk small {{ color: #4a5b6c; }}
 {band_rules}
-@media (max-width: 40rem) {{ .bwk {{ font-size: 14px; }} .bwk-table {{ font-size: 12px; }} }}
-@media print {{ .bwk-table, .bwk img, figure {{ page-break-inside: avoid; break-inside: avoid; }}
+@media (max-width: 40rem) {{ .bwk {{ font-size: 14px; }} .bwk table.bwk-table {{ font-size: 12px; }}
+        .bwk .bwk-table td:first-child {{ min-width: 8rem; }} }}
+@media print {{ .bwk table.bwk-table tr, .bwk figure {{ page-break-inside: avoid; break-inside: avoid; }}
         .bwk h2 {{ page-break-after: avoid; break-after: avoid; }} }}
 </style>"""
