@@ -37,7 +37,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--jobs", type=positive_int, help="aantal parallelle processen (standaard: aantal kernen)"
     )
-    e = sub.add_parser("export", help="scores.csv en figures.csv schrijven")
+    e = sub.add_parser(
+        "export", help="scores.csv, figures.csv, checks.csv en provenance.json schrijven"
+    )
     e.add_argument("--year", type=year_arg, help="jaar (standaard: het laatste jaar in data/)")
     v = sub.add_parser("validate", help="de gegevens van een jaar controleren")
     v.add_argument("--year", type=year_arg, help="jaar (standaard: het laatste jaar in data/)")

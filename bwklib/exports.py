@@ -7,12 +7,15 @@ so a rerun on the same data writes byte-identical files.
 from __future__ import annotations
 
 import csv
+import json
 import math
 from pathlib import Path
 
 import pandas as pd
 
+from .checks import CHECK_COLUMNS, compute_checks
 from .figures import FIGURE_COLUMNS, compute_figures
+from .provenance import collect
 from .scoring import score_all
 
 SCORE_EXPORT_COLUMNS = [
@@ -50,10 +53,22 @@ def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> Path:
     return path
 
 
+def write_provenance(data, path: Path) -> Path:
+    """Write provenance.json: data hashes, code commit, versions and parameters (no timestamps)."""
+    record = collect(data)
+    text = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def write_exports(data, out_dir: Path) -> list[Path]:
-    """Write scores.csv and figures.csv for one year into out_dir; return their paths."""
+    """Write scores.csv, figures.csv, checks.csv and provenance.json for one year; return their paths."""
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    figures = compute_figures(data)
     return [
         write_csv(score_all(data), SCORE_EXPORT_COLUMNS, out_dir / "scores.csv"),
-        write_csv(compute_figures(data), FIGURE_COLUMNS, out_dir / "figures.csv"),
+        write_csv(figures, FIGURE_COLUMNS, out_dir / "figures.csv"),
+        write_csv(compute_checks(data, figures), CHECK_COLUMNS, out_dir / "checks.csv"),
+        write_provenance(data, out_dir / "provenance.json"),
     ]

@@ -45,20 +45,24 @@ def totals(table: pd.DataFrame) -> dict[tuple[str, str], int]:
     return out
 
 
+def ratio_components(data, table: pd.DataFrame, ratio: str, basis: str) -> tuple[pd.Series, int]:
+    """The expense lines of a key ratio with their amounts, and total expenses (the denominator)."""
+    members = data["key_ratio_lines"]
+    lines = list(members.loc[members.ratio == ratio, "line"])
+    expenses = table[table.kind == "expense"].set_index("line")[basis]
+    return expenses.reindex(lines).fillna(0).astype("int64"), int(expenses.sum())
+
+
 def key_ratios(data, table: pd.DataFrame) -> dict[tuple[str, str], float]:
     """Each key ratio per basis: the sum of its lines divided by total expenses.
 
     A ratio is NaN when total expenses are zero.
     """
     out = {}
-    members = data["key_ratio_lines"]
-    expenses = table[table.kind == "expense"].set_index("line")
     for ratio in data["key_ratios"].ratio:
-        lines = list(members.loc[members.ratio == ratio, "line"])
         for basis in BASES:
-            total = expenses[basis].sum()
-            part = expenses.reindex(lines)[basis].fillna(0).sum()
-            out[(ratio, basis)] = float(part / total) if total else float("nan")
+            parts, total = ratio_components(data, table, ratio, basis)
+            out[(ratio, basis)] = float(parts.sum() / total) if total else float("nan")
     return out
 
 

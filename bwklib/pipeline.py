@@ -29,6 +29,7 @@ from .loading import YearData, available_years, load_year
 KERNEL = "python3"
 STAKEHOLDER_SUFFIX = ""
 AUDIT_SUFFIX = "-audit"
+AUDIT_TAG = "audit-only"
 
 
 class RunError(Exception):
@@ -106,6 +107,7 @@ def exporters():
     global _EXPORTERS
     if _EXPORTERS is None:
         from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
 
         base = dict(
             template_name="bwk",
@@ -114,12 +116,14 @@ def exporters():
             language_code="nl",
             exclude_anchor_links=True,
         )
-        _EXPORTERS = (
-            HTMLExporter(
-                exclude_input=True, exclude_output_prompt=True, exclude_input_prompt=True, **base
-            ),
-            HTMLExporter(**base),
+        stakeholder = HTMLExporter(
+            exclude_input=True, exclude_output_prompt=True, exclude_input_prompt=True, **base
         )
+        # Cells tagged audit-only (the formulas) appear in the audit version alone.
+        stakeholder.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags={AUDIT_TAG}), enabled=True
+        )
+        _EXPORTERS = (stakeholder, HTMLExporter(**base))
     return _EXPORTERS
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import consolidation as cons
 from .formatting import esc, stylesheet
-from .views import band_overview
+from .views import audit_section, band_overview
 
 
 def link(href: str, text: str) -> str:
@@ -56,12 +56,17 @@ def write_index(data, out_dir: Path, results) -> Path:
         )
         parts.append("<h3>Aantal indicatoren per kleur</h3>")
         parts.append(band_overview(data, region.region))
+        parts.append("<h3>Controle van de gepubliceerde cijfers</h3>")
+        parts.append(audit_section(data, region.region))
     parts.append(
         "<h2>Gegevens om na te rekenen</h2><ul>"
         f"<li>{link('scores.csv', 'scores.csv')}: per locatie en indicator de realisatie, "
         "streefwaarde, score en kleur</li>"
         f"<li>{link('figures.csv', 'figures.csv')}: elk berekend cijfer met de functie en "
-        "de gegevensbestanden waar het uit komt</li></ul></div>"
+        "de gegevensbestanden waar het uit komt</li>"
+        f"<li>{link('checks.csv', 'checks.csv')}: elk gepubliceerd cijfer naast de herberekening</li>"
+        f"<li>{link('provenance.json', 'provenance.json')}: de gebruikte gegevens (SHA-256), "
+        "de versie van de code en van de pakketten</li></ul></div>"
     )
     html = (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'

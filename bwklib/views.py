@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts, paths
+from . import charts, paths, provenance
 from . import consolidation as cons
 from . import finance as fin
+from .checks import compute_checks, figure_label
+from .figures import compute_figures
 from .formatting import (
     esc,
     format_eur,
@@ -441,3 +443,115 @@ def appendix(data: YearData, region: str) -> Html:
             )
         )
     return block(*parts)
+
+
+def formulas(data: YearData, scope: str) -> Html:
+    """For auditors: each key figure with the formula and the amounts that produced it."""
+    table = fin.finance_lines(data, scope)
+    figs = fin.key_figures(data, scope)
+    labels = table.set_index("line")["label"]
+    rows = []
+    for basis, nl in (("budget", "begroting"), ("actual", "realisatie")):
+        inc, exp = figs[("income_total", basis)], figs[("expense_total", basis)]
+        rows.append(
+            [
+                f"Saldo ({nl})",
+                f"inkomsten {format_eur(inc)} - uitgaven {format_eur(exp)}",
+                format_eur(figs[("balance", basis)]),
+            ]
+        )
+        for r in data["key_ratios"].itertuples():
+            parts, total = fin.ratio_components(data, table, r.ratio, basis)
+            terms = " + ".join(f"{labels[k]} {format_eur(v)}" for k, v in parts.items())
+            exact = f"{figs[(r.ratio, basis)] * 100:.2f}".replace(".", ",")
+            rows.append(
+                [
+                    f"{r.label} ({nl})",
+                    f"({terms}) / totale uitgaven {format_eur(total)}",
+                    f"{exact}% ≈ {format_percent(figs[(r.ratio, basis)])}",
+                ]
+            )
+    return block(
+        html_table(
+            ["Kengetal", "Berekening (bwklib.finance.key_figures)", "Uitkomst"], rows, numeric={2}
+        )
+    )
+
+
+def format_reported(value, unit: str) -> str:
+    """A published or recomputed value in its unit, the Dutch way."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if unit == "percent":
+        return f"{value:.1f}%".replace(".", ",") if value != int(value) else f"{int(value)}%"
+    return format_eur(value) if unit == "eur" else format_int(value)
+
+
+def audit_section(data: YearData, scope: str) -> Html:
+    """Every printed figure that the recomputation does not confirm, with both values and places."""
+    checks = compute_checks(data, compute_figures(data))
+    units = {}
+    from .checks import published_rows
+
+    for p in published_rows(data).itertuples():
+        units[(p.scope, f"{p.key}.{p.basis}")] = p.unit
+    scopes = cons.scope_locations(data, scope) + ([scope] if cons.is_region(data, scope) else [])
+    mine = checks[checks.scope.isin(scopes)]
+    bad = mine[mine.status != "agrees"]
+    counts = mine.status.value_counts()
+    summary = (
+        f"<p>{format_int(len(mine))} gepubliceerde cijfers opnieuw berekend: "
+        f"{format_int(counts.get('agrees', 0))} kloppen, {format_int(counts.get('differs', 0))} "
+        f"wijken af en {format_int(counts.get('not_reproducible', 0))} zijn niet na te rekenen.</p>"
+    )
+    if bad.empty:
+        return block(summary)
+    rows = []
+    for c in bad.itertuples():
+        unit = units[(c.scope, c.figure)]
+        status = "wijkt af" if c.status == "differs" else "niet na te rekenen"
+        rows.append(
+            [
+                cons.scope_name(data, c.scope),
+                figure_label(data, c.figure),
+                c.source_location,
+                format_reported(c.reported, unit),
+                format_reported(c.recomputed, unit),
+                status,
+                c.note,
+            ]
+        )
+    return block(
+        summary,
+        html_table(
+            [
+                "Locatie",
+                "Cijfer",
+                "Waar in het rapport",
+                "Gepubliceerd",
+                "Herberekend",
+                "Oordeel",
+                "Toelichting",
+            ],
+            rows,
+            numeric={3, 4},
+        ),
+    )
+
+
+def provenance_block(data: YearData, **parameters) -> Html:
+    """Where this report came from: data file hashes, code commit, package versions, parameters."""
+    record = provenance.collect(data, parameters)
+    git = record["git"]
+    commit = git["commit"] or "onbekend (geen git)"
+    state = {True: " (met niet-vastgelegde wijzigingen)", False: "", None: ""}[git["dirty"]]
+    versions = ", ".join(f"{k} {v}" for k, v in record["packages"].items())
+    params = ", ".join(f"{k} = {v}" for k, v in record["parameters"].items())
+    rows = [[name, digest] for name, digest in record["data_files"].items()]
+    return block(
+        f"<p><small>Gemaakt met bwk {esc(record['bwk_version'])}, code {esc(commit)}{esc(state)}; "
+        f"Python {esc(record['python'])}; {esc(versions)}. Parameters: {esc(params)}.</small></p>",
+        "<details><summary><small>Gebruikte gegevensbestanden (SHA-256)</small></summary>",
+        html_table(["Bestand", "SHA-256"], rows),
+        "</details>",
+    )

@@ -137,7 +137,12 @@ class TestCommandLine:
     def test_export_writes_both_files(self, tmp_path):
         r = self.run("--output-dir", str(tmp_path), "export", "--year", "2019", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
-        assert {p.name for p in (tmp_path / "2019").iterdir()} == {"scores.csv", "figures.csv"}
+        assert {p.name for p in (tmp_path / "2019").iterdir()} == {
+            "scores.csv",
+            "figures.csv",
+            "checks.csv",
+            "provenance.json",
+        }
 
     def test_validate(self, tmp_path):
         r = self.run("validate", "--year", "2019", cwd=tmp_path)

@@ -95,3 +95,41 @@ class TestRun:
             [sys.executable, str(CONTRACT_CHECK), str(year)], capture_output=True, text=True
         )
         assert r.returncode == 0, r.stdout
+
+
+def tree_hashes(folder: Path) -> dict:
+    import hashlib
+
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+class TestReproducible:
+    def test_rerun_is_byte_identical(self, built):
+        _, year, _ = built
+        before = tree_hashes(year)
+        run(2019, output_dir=year.parent, jobs=2, progress=lambda s: None)
+        after = tree_hashes(year)
+        assert before.keys() == after.keys()
+        changed = [name for name in before if before[name] != after[name]]
+        assert changed == []
+
+    def test_exports_and_provenance_present(self, built):
+        import json
+
+        _, year, _ = built
+        record = json.loads(text(year / "provenance.json"))
+        assert record["parameters"] == {"year": 2019}
+        assert "data/2019/finance.csv" in record["data_files"]
+        assert set(record["packages"]) >= {"pandas", "matplotlib", "papermill", "nbconvert"}
+        header = text(year / "checks.csv").splitlines()[0]
+        assert header == "year,scope,figure,source_location,reported,recomputed,status,note"
+
+    def test_formulas_only_in_the_audit_version(self, built):
+        _, year, _ = built
+        assert "Zo zijn de kengetallen berekend" in text(year / "top-audit.html")
+        assert "Zo zijn de kengetallen berekend" not in text(year / "top.html")
+        assert "Herkomst" in text(year / "top.html")

@@ -1,0 +1,160 @@
+"""Checks: every figure the published report prints, recomputed from the canonical data.
+
+Each printed instance (data/<year>/published.csv, and the published consolidated finance table in
+finance_region.csv) becomes one row of output/<year>/checks.csv with status `agrees`, `differs` or
+`not_reproducible`. Percentages are compared after rounding half up to whole percents, as printed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .formatting import round_half_up
+
+CHECK_COLUMNS = [
+    "year",
+    "scope",
+    "figure",
+    "source_location",
+    "reported",
+    "recomputed",
+    "status",
+    "note",
+]
+FINANCE_KEYS = {
+    "income_total": "Totaal inkomsten",
+    "expense_total": "Totaal uitgaven",
+    "balance": "Saldo inkomsten - uitgaven",
+    "sroi_share": "SROI-aandeel",
+    "indirect_share": "Aandeel indirecte kosten",
+    "people_share": "Aandeel investering in mensen",
+    "activity_total": "Deelnemers over alle activiteitsoorten",
+    "housing_total": "Deelnemers over alle woningcorporaties",
+    "generic_total": "Totaal onder 'Generiek'",
+}
+FINANCE_FIGURES = {
+    "income_total",
+    "expense_total",
+    "balance",
+    "sroi_share",
+    "indirect_share",
+    "people_share",
+}
+BASIS_NL = {"budget": "begroting", "actual": "realisatie"}
+
+
+def published_rows(data) -> pd.DataFrame:
+    """Every printed figure: published.csv plus each line of the published regional finance tables."""
+    rows = data["published"][["scope", "key", "basis", "reported", "unit", "source_location"]]
+    region = data["finance_region"].merge(data["finance_lines"], on="line")
+    extra = []
+    for r in region.itertuples():
+        title = data["regions"].set_index("region").loc[r.region, "title"]
+        for basis in ("budget", "actual"):
+            extra.append(
+                {
+                    "scope": r.region,
+                    "key": f"{r.kind}:{r.line}",
+                    "basis": basis,
+                    "reported": getattr(r, basis),
+                    "unit": "eur",
+                    "source_location": f"Financiële verantwoording – Inkomsten en uitgaven {title}",
+                }
+            )
+    return pd.concat([rows, pd.DataFrame(extra, columns=rows.columns)], ignore_index=True)
+
+
+def compare(reported: float, recomputed: float | None, unit: str) -> tuple[str, float | None]:
+    """Status and the recomputed value in the reported unit (percent for percentages)."""
+    if recomputed is None or (isinstance(recomputed, float) and math.isnan(recomputed)):
+        return "not_reproducible", None
+    value = recomputed * 100 if unit == "percent" else recomputed
+    shown = int(round_half_up(value)) if unit == "percent" else value
+    return ("agrees" if shown == reported else "differs"), value
+
+
+def data_note(data, scope: str, key: str) -> str:
+    """The note the data carries for a figure (why a canonical value was chosen), if any."""
+    prefix, _, item = key.partition(":")
+    table, column = {
+        "activity": ("participants_activity", "activity_type"),
+        "housing": ("participants_housing", "housing_corporation"),
+        "generic": ("generic_counts", "measure"),
+    }.get(prefix, (None, None))
+    if table is None:
+        return ""
+    df = data[table]
+    hit = df[(df.location == scope) & (df[column] == item)]
+    return str(hit.note.iloc[0]) if len(hit) else ""
+
+
+def compute_checks(data, figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per printed figure with the recomputed value and the status.
+
+    Parameters
+    ----------
+    data : YearData
+        The year's data, with published.csv.
+    figures : DataFrame
+        bwklib.figures.compute_figures(data).
+
+    Returns
+    -------
+    DataFrame
+        Columns CHECK_COLUMNS, in the order of published.csv.
+    """
+    lookup = {(r.scope, r.key, r.basis): r.value for r in figures.itertuples()}
+    rows = []
+    for p in published_rows(data).itertuples():
+        status, value = compare(p.reported, lookup.get((p.scope, p.key, p.basis)), p.unit)
+        note = data_note(data, p.scope, p.key) if status == "differs" else ""
+        if status == "not_reproducible":
+            note = "bwk berekent dit cijfer niet uit de gegevens: er is geen bewerking die het oplevert"
+        elif status == "agrees" and p.unit == "percent":
+            note = "afgerond op hele procenten"
+        rows.append(
+            {
+                "year": data.year,
+                "scope": p.scope,
+                "figure": f"{p.key}.{p.basis}",
+                "source_location": p.source_location,
+                "reported": p.reported,
+                "recomputed": value,
+                "status": status,
+                "note": note,
+            }
+        )
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def figure_label(data, figure: str) -> str:
+    """A Dutch description of a figure id such as 'generic:sleutelhouders.actual'."""
+    key, _, basis = figure.rpartition(".")
+    prefix, _, item = key.partition(":")
+    defs = {
+        "activity": ("activity_types", "activity_type", "label", "deelnemers aan "),
+        "activity_share": ("activity_types", "activity_type", "label", "aandeel deelnemers aan "),
+        "housing": ("housing_corporations", "housing_corporation", "label", "deelnemers bij "),
+        "housing_share": (
+            "housing_corporations",
+            "housing_corporation",
+            "label",
+            "aandeel deelnemers bij ",
+        ),
+        "generic": ("generic_measures", "measure", "label", ""),
+        "generic_share": ("generic_measures", "measure", "label", "aandeel in de regio: "),
+        "income": ("finance_lines", "line", "label", "inkomsten: "),
+        "expense": ("finance_lines", "line", "label", "uitgaven: "),
+    }
+    if prefix in defs:
+        table, column, label, lead = defs[prefix]
+        df = data[table].set_index(column)
+        name = df.loc[item, label] if item in df.index else item
+        text = f"{lead}{name}"
+    else:
+        text = FINANCE_KEYS.get(key, key)
+    if prefix in ("income", "expense") or key in FINANCE_FIGURES:
+        text += f" ({BASIS_NL.get(basis, basis)})"
+    return text[0].upper() + text[1:]

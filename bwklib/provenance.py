@@ -1,0 +1,66 @@
+"""Provenance: what a run was made from (data hashes, code version, package versions, parameters).
+
+Nothing time-dependent is recorded, so the same data and code give the same provenance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__, paths
+
+PACKAGES = ["pandas", "matplotlib", "papermill", "nbconvert", "nbformat", "ipykernel"]
+
+
+def sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def git_state(root: Path = paths.ROOT) -> dict:
+    """The commit of the code and whether the tracked tree differs from it (None outside git)."""
+
+    def git(*args):
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(
+            git(
+                "status", "--porcelain", "--untracked-files=no", "--", "bwklib", "notebooks", "data"
+            )
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": dirty}
+
+
+def collect(data, parameters: dict | None = None) -> dict:
+    """The provenance record of a year's outputs.
+
+    Parameters
+    ----------
+    data : YearData
+        The loaded year (its files are hashed).
+    parameters : dict, optional
+        Run parameters that shape the output (year, scope, ...).
+    """
+    root = data.data_dir.parent
+    files = [data.data_dir / paths.DATAPACKAGE, *data.files]
+    return {
+        "bwk_version": __version__,
+        "git": git_state(),
+        "python": platform.python_version(),
+        "packages": {p: metadata.version(p) for p in PACKAGES},
+        "parameters": {"year": data.year, **(parameters or {})},
+        "data_files": {
+            (f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f)): sha256(f)
+            for f in files
+        },
+    }
