@@ -12,8 +12,10 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import paths
+from . import cache, paths
 from .exports import write_exports
 from .loading import YearData, available_years, load_year
 
@@ -200,21 +202,67 @@ def execute(task: Task, notebook_dir: str, staging: str) -> TaskResult:
 def run_tasks(
     tasks: list[Task], notebook_dir: Path, staging: Path, jobs: int, progress: Callable[[str], None]
 ) -> list[TaskResult]:
-    """Run the tasks in `jobs` worker processes, reporting progress as each one finishes."""
+    """Run the tasks in `jobs` worker processes, reporting progress as each one finishes.
+
+    A worker that dies (killed, out of memory) fails its task, not the run. When the run itself is
+    interrupted, pending tasks are cancelled and the workers are stopped.
+    """
     results = []
-    ctx = get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, jobs), mp_context=get_context("spawn"), initializer=die_with_parent
+    )
+    try:
         futures = {pool.submit(execute, t, str(notebook_dir), str(staging)): t for t in tasks}
         for n, fut in enumerate(as_completed(futures), start=1):
-            res = fut.result()
+            try:
+                res = fut.result()
+            except Exception as e:  # the worker process itself failed
+                res = TaskResult(futures[fut], False, 0.0, error=f"het werkproces stopte: {e!r}")
             results.append(res)
             state = "klaar" if res.ok else f"MISLUKT — {res.error}"
             progress(
                 f"[{n}/{len(tasks)}] {res.task.kind} {res.task.scope}: {state} "
                 f"({res.seconds:.1f} s)"
             )
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list((pool._processes or {}).values()):  # noqa: SLF001 - no public API
+            process.terminate()
+        raise
+    pool.shutdown()
     order = {t.scope: i for i, t in enumerate(tasks)}
     return sorted(results, key=lambda r: order[r.task.scope])
+
+
+def die_with_parent() -> None:
+    """Worker initializer: on Linux, ask for SIGTERM when the parent dies (even by SIGKILL).
+
+    Without it a killed run leaves its workers, and their kernels, running.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def raise_interrupt(signum, frame):
+    """Signal handler: treat SIGTERM like Ctrl-C so the staging folder is cleaned up."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@contextmanager
+def interrupt_on_terminate():
+    """While a run builds, SIGTERM raises KeyboardInterrupt (only in the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -278,6 +326,37 @@ class RunSummary:
         return [r for r in self.results if not r.ok]
 
 
+def build_reports(
+    data,
+    tasks,
+    notebook_dir: Path,
+    previous: Path,
+    staging: Path,
+    jobs: int,
+    force: bool,
+    progress: Callable[[str], None],
+) -> list[TaskResult]:
+    """Reuse every report whose inputs are unchanged; execute the rest in parallel.
+
+    The keys of the reports built successfully are written to the staging folder's manifest.
+    """
+    code, env = cache.code_digest(), cache.environment()
+    keys = {t.scope: cache.task_key(data, t, notebook_dir, code, env) for t in tasks}
+    manifest = {} if force else cache.read_manifest(previous)
+    reused = [t for t in tasks if cache.reuse(t, keys[t.scope], manifest, previous, staging)]
+    todo = [t for t in tasks if t not in reused]
+    if reused:
+        names = ", ".join(t.scope for t in reused)
+        progress(f"Ongewijzigd, hergebruikt: {names}")
+    results = [TaskResult(t, True, 0.0, cache.outputs(t)) for t in reused]
+    if todo:
+        progress(f"{len(todo)} rapport(en) maken met {min(jobs, len(todo))} processen…")
+        results += run_tasks(todo, notebook_dir, staging, jobs, progress)
+    cache.write_manifest(staging, {r.task.scope: keys[r.task.scope] for r in results if r.ok})
+    order = {t.scope: i for i, t in enumerate(tasks)}
+    return sorted(results, key=lambda r: order[r.task.scope])
+
+
 def run(
     year: int | None = None,
     data_dir: Path = paths.DATA_DIR,
@@ -285,6 +364,7 @@ def run(
     notebook_dir: Path = paths.NOTEBOOK_DIR,
     jobs: int | None = None,
     progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True),
+    force: bool = False,
 ) -> RunSummary:
     """Build every report of a year into output_dir/<year>/.
 
@@ -296,6 +376,8 @@ def run(
         Where data is read, outputs are published and the template notebooks live.
     jobs : int, optional
         Worker processes; default the number of cores.
+    force : bool
+        Rebuild every report, even those whose inputs did not change.
     progress : callable
         Receives one Dutch line per step.
 
@@ -320,18 +402,23 @@ def run(
     progress(f"Gegevens van {year} inlezen en controleren…")
     data = load_year(year, data_dir)
     tasks = plan(data)
-    with year_lock(output_dir, year):
+    with year_lock(output_dir, year), interrupt_on_terminate():
         recover(output_dir, year)
         staging = Path(tempfile.mkdtemp(prefix=f".bwk-build-{year}-", dir=output_dir))
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; the published year is for readers
             (staging / "notebooks").mkdir()
             write_exports(data, staging)
-            progress(
-                f"Exports geschreven; {len(tasks)} rapporten maken met {jobs or default_jobs()} "
-                "processen…"
+            results = build_reports(
+                data,
+                tasks,
+                notebook_dir,
+                output_dir / str(year),
+                staging,
+                jobs or default_jobs(),
+                force,
+                progress,
             )
-            results = run_tasks(tasks, notebook_dir, staging, jobs or default_jobs(), progress)
             write_index(data, staging, results)
             publish(staging, output_dir / str(year))
         except BaseException:

@@ -64,3 +64,38 @@ def collect(data, parameters: dict | None = None) -> dict:
             for f in files
         },
     }
+
+
+# Tables whose rows belong to one location and feed only that location's figures. generic_counts is
+# not among them: a location's report checks its share of the region's total (the appendix pies).
+PER_LOCATION_TABLES = ("results", "participants_activity", "participants_housing", "finance")
+
+
+def rows_digest(frame) -> str:
+    """SHA-256 of the content of some rows (row numbers excluded), independent of other rows."""
+    body = frame.drop(columns=["_row"]).to_json(orient="records", force_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def input_digests(data, scope: str) -> dict:
+    """What one report depends on, file by file.
+
+    A region's report depends on every data file. A location's report depends on the definition and
+    configuration files and, of the tables that hold every location's figures, only its own rows:
+    so a change in one location's figures leaves the other locations' reports valid.
+    """
+    from .consolidation import is_region
+
+    root = data.data_dir.parent
+    digests = {
+        f"{data.data_dir.name}/{paths.DATAPACKAGE}": sha256(data.data_dir / paths.DATAPACKAGE)
+    }
+    for name in sorted(data.tables):
+        path = data.path(name)
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        if not is_region(data, scope) and name in PER_LOCATION_TABLES:
+            frame = data[name]
+            digests[f"{shown} (regels van {scope})"] = rows_digest(frame[frame.location == scope])
+        else:
+            digests[shown] = sha256(path)
+    return digests

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts, paths, provenance
 from . import consolidation as cons
 from . import finance as fin
+from . import paths, provenance
 from .checks import compute_checks, figure_label
 from .figures import compute_figures
 from .formatting import (
@@ -133,6 +133,8 @@ def results_table(data: YearData, location: str) -> Html:
 
 def achievement_chart(data: YearData, location: str) -> Html:
     """Bar chart of achievement per indicator in band colours."""
+    from . import charts  # matplotlib loads only when a chart is drawn
+
     if not registered(data, location):
         return Html("")
     scores = score_location(data, location)
@@ -183,6 +185,8 @@ def no_counts(data: YearData, scope: str) -> Html:
 
 def activity_section(data: YearData, scope: str) -> Html:
     """Participants per activity type: table and chart."""
+    from . import charts  # matplotlib loads only when a chart is drawn
+
     if not cons.has_registration(data, scope):
         return no_counts(data, scope)
     wide = cons.counts_by_location(
@@ -233,6 +237,8 @@ def generic_section(data: YearData, scope: str) -> Html:
 
 def generic_charts(data: YearData, region: str) -> Html:
     """Small multiples of the generic counts per location (the appendix 'Resultaten in beeld')."""
+    from . import charts  # matplotlib loads only when a chart is drawn
+
     wide = cons.counts_by_location(data, "generic_counts", "measure", "value", region)
     labels = list(data["generic_measures"].set_index("measure").loc[wide.index, "chart_label"])
     names = [cons.scope_name(data, c) for c in wide.columns]
@@ -245,6 +251,8 @@ def generic_charts(data: YearData, region: str) -> Html:
 
 def housing_section(data: YearData, scope: str) -> Html:
     """Participants per housing corporation: table and chart with shares."""
+    from . import charts  # matplotlib loads only when a chart is drawn
+
     if not cons.has_registration(data, scope):
         return no_counts(data, scope)
     totals = cons.housing_totals(data, scope)
@@ -322,6 +330,8 @@ def key_ratios_table(data: YearData, scope: str) -> Html:
 
 def finance_chart(data: YearData, scope: str) -> Html:
     """Budget against actual per expense line."""
+    from . import charts  # matplotlib loads only when a chart is drawn
+
     table = fin.finance_lines(data, scope)
     return block(
         charts.budget_actual_chart(
@@ -333,6 +343,8 @@ def finance_chart(data: YearData, scope: str) -> Html:
 
 def income_chart(data: YearData, scope: str) -> Html:
     """Actual income per funder."""
+    from . import charts  # matplotlib loads only when a chart is drawn
+
     table = fin.finance_lines(data, scope)
     income = table[table.kind == "income"].set_index("line")["actual"]
     labels = list(table[table.kind == "income"].chart_label)
@@ -411,6 +423,8 @@ def band_overview(data: YearData, region: str | None = None) -> Html:
 
 def appendix(data: YearData, region: str) -> Html:
     """Per location: participants per activity type and per housing corporation (appendix charts)."""
+    from . import charts  # matplotlib loads only when a chart is drawn
+
     parts = []
     for loc in cons.scope_locations(data, region):
         if not registered(data, loc):
@@ -539,19 +553,23 @@ def audit_section(data: YearData, scope: str) -> Html:
     )
 
 
-def provenance_block(data: YearData, **parameters) -> Html:
-    """Where this report came from: data file hashes, code commit, package versions, parameters."""
-    record = provenance.collect(data, parameters)
+def provenance_block(data: YearData, scope: str) -> Html:
+    """Where this report came from: its input data (SHA-256), code commit, package versions.
+
+    For a location the shared per-location tables are hashed over its own rows only, which is
+    exactly what the report depends on (see bwklib.provenance.input_digests).
+    """
+    record = provenance.collect(data, {"scope": scope})
     git = record["git"]
     commit = git["commit"] or "onbekend (geen git)"
     state = {True: " (met niet-vastgelegde wijzigingen)", False: "", None: ""}[git["dirty"]]
     versions = ", ".join(f"{k} {v}" for k, v in record["packages"].items())
     params = ", ".join(f"{k} = {v}" for k, v in record["parameters"].items())
-    rows = [[name, digest] for name, digest in record["data_files"].items()]
+    rows = [[name, digest] for name, digest in provenance.input_digests(data, scope).items()]
     return block(
         f"<p><small>Gemaakt met bwk {esc(record['bwk_version'])}, code {esc(commit)}{esc(state)}; "
         f"Python {esc(record['python'])}; {esc(versions)}. Parameters: {esc(params)}.</small></p>",
-        "<details><summary><small>Gebruikte gegevensbestanden (SHA-256)</small></summary>",
+        "<details><summary><small>Gebruikte gegevens (SHA-256)</small></summary>",
         html_table(["Bestand", "SHA-256"], rows),
         "</details>",
     )

@@ -1,0 +1,162 @@
+"""Faults: a failing notebook, interrupted runs, and two runs at once never lose the previous output."""
+
+import hashlib
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from bwklib import paths
+from bwklib.pipeline import RunError, run, year_lock
+
+
+def tree(folder: Path) -> dict:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def bump(data_dir: Path, n: int) -> None:
+    """Change TOP's rent so the next run must rebuild TOP and the region."""
+    path = data_dir / "2019" / "finance.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = [
+        f"top,huisvesting,16236,{17254 + n},\n" if line.startswith("top,huisvesting,") else line
+        for line in lines
+    ]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory):
+    """A data copy and a complete published 2019 output."""
+    root = tmp_path_factory.mktemp("faults")
+    data = root / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    out = root / "out"
+    run(2019, data_dir=data, output_dir=out, jobs=2, progress=lambda s: None)
+    return data, out
+
+
+class TestFailingNotebook:
+    def test_one_location_fails_the_others_are_built(self, data_copy, tmp_path):
+        notebooks = tmp_path / "notebooks"
+        shutil.copytree(paths.NOTEBOOK_DIR, notebooks)
+        nb = nbformat.read(notebooks / "locatie.ipynb", as_version=4)
+        boom = nbformat.v4.new_code_cell(
+            'if location == "de-verbinding":\n    raise ValueError("kapot")'
+        )
+        nb.cells.insert(3, boom)
+        nbformat.write(nb, notebooks / "locatie.ipynb")
+        out = tmp_path / "out"
+        summary = run(
+            2019,
+            data_dir=data_copy,
+            output_dir=out,
+            notebook_dir=notebooks,
+            jobs=2,
+            progress=lambda s: None,
+        )
+        (failure,) = summary.failures
+        assert failure.task.scope == "de-verbinding"
+        assert "ValueError: kapot" in failure.error and "cel" in failure.error
+        year = out / "2019"
+        assert (year / "top.html").exists() and (year / "utrecht.html").exists()
+        assert not (year / "de-verbinding.html").exists()
+        index = (year / "index.html").read_text(encoding="utf-8")
+        assert "Niet gelukt" in index and "ValueError: kapot" in index
+        assert "de-verbinding" not in json.loads((year / ".bwk-manifest.json").read_text())
+
+    def test_cli_exits_non_zero(self, data_copy, tmp_path):
+        (data_copy / "2019" / "results.csv").unlink()
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bwklib.cli",
+                "--data-dir",
+                str(data_copy),
+                "--output-dir",
+                str(tmp_path / "out"),
+                "run",
+                "--year",
+                "2019",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert r.returncode == 1 and "results.csv" in r.stderr and "Traceback" not in r.stderr
+        assert not (tmp_path / "out" / "2019").exists()
+
+
+class TestLock:
+    def test_second_run_on_the_same_year_stops_with_a_message(self, baseline):
+        data, out = baseline
+        before = tree(out / "2019")
+        with year_lock(out, 2019):
+            with pytest.raises(RunError, match="er loopt al een bwk run voor 2019"):
+                run(2019, data_dir=data, output_dir=out, jobs=1, progress=lambda s: None)
+        assert tree(out / "2019") == before
+
+
+class TestInterrupted:
+    @pytest.mark.parametrize(
+        "sig, after",
+        [
+            (signal.SIGINT, 1.5),
+            (signal.SIGTERM, 0.3),
+            (signal.SIGTERM, 3.0),
+            (signal.SIGKILL, 2.0),
+            (signal.SIGKILL, 4.5),
+        ],
+    )
+    def test_kill_leaves_the_previous_output_intact(self, baseline, sig, after):
+        data, out = baseline
+        before = tree(out / "2019")
+        bump(data, int(after * 10) + sig)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bwklib.cli",
+                "--data-dir",
+                str(data),
+                "--output-dir",
+                str(out),
+                "run",
+                "--year",
+                "2019",
+                "--jobs",
+                "2",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(after)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode == 0:
+            pytest.skip(f"the run finished within {after} s, before the signal")
+        assert tree(out / "2019") == before
+        assert "Traceback" not in err
+        if sig != signal.SIGKILL:
+            assert not list(out.glob(".bwk-build-*")), (
+                "an interrupted run must remove its staging folder"
+            )
+
+    def test_next_run_recovers_and_publishes(self, baseline):
+        data, out = baseline
+        bump(data, 999)
+        summary = run(2019, data_dir=data, output_dir=out, jobs=2, progress=lambda s: None)
+        assert not summary.failures
+        assert "€ 18.253" in (out / "2019" / "top.html").read_text(encoding="utf-8")
+        assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".lock")) == ["2019"]
