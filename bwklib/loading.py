@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import paths
 from .errors import DataError, Problem
+from .stories import read_stories, story_paths
 
 TYPE_HINTS = {
     "integer": "een geheel getal zonder punten, spaties of €-teken (bijv. 3181)",
@@ -45,6 +46,8 @@ class YearData:
     year: int
     data_dir: Path
     tables: dict[str, Table] = field(default_factory=dict)
+    stories: dict[str, str] = field(default_factory=dict)
+    story_files: dict[str, Path] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name].frame
@@ -65,7 +68,7 @@ class YearData:
     @property
     def files(self) -> list[Path]:
         """Every file read, sorted, for provenance and caching."""
-        return sorted(t.path for t in self.tables.values())
+        return sorted([*(t.path for t in self.tables.values()), *self.story_files.values()])
 
 
 @cache
@@ -344,6 +347,10 @@ def load_year(year: int, data_dir: Path = paths.DATA_DIR) -> YearData:
         data.tables[name] = Table(name, path, frame(rows, resource))
     if not problems:
         check_foreign_keys(data, problems)
+    if not problems:
+        scopes = set(data["locations"].location) | set(data["regions"].region)
+        data.stories = read_stories(folder, scopes, problems, display)
+        data.story_files = {k: v for k, v in story_paths(folder).items() if k in data.stories}
     if not problems:
         from .validation import check_consistency
 

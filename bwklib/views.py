@@ -573,3 +573,16 @@ def provenance_block(data: YearData, scope: str) -> Html:
         html_table(["Bestand", "SHA-256"], rows),
         "</details>",
     )
+
+
+def story(data: YearData, scope: str) -> Html:
+    """The narrative of a scope (data/<year>/stories/<scope>.md), rendered without raw HTML."""
+    from .stories import render
+
+    text = data.stories.get(scope)
+    if not text:
+        return block(
+            '<p class="notice">Voor dit rapport is geen verhaal aangeleverd '
+            f"(data/{data.year}/stories/{esc(scope)}.md).</p>"
+        )
+    return block(f'<div class="story">{render(text)}</div>')
