@@ -160,3 +160,18 @@ def small_multiples(wide: pd.DataFrame, labels: list[str], names: list[str], tit
     fig.suptitle(title, x=0.02, ha="left", fontweight="bold")
     fig.tight_layout()
     return to_html(fig, title)
+
+
+def trend_chart(values: pd.DataFrame, labels: list[str], years: list[int], title: str) -> str:
+    """Lines over the years, one per figure; unknown years are gaps, not zeros."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    for i, (label, (_, row)) in enumerate(zip(labels, values.iterrows(), strict=True)):
+        ax.plot(
+            years, [float(v) for v in row], marker="o", color=PALETTE[i % len(PALETTE)], label=label
+        )
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlabel("Jaar")
+    ax.set_ylabel("Aantal")
+    ax.set_title(title, loc="left")
+    ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return to_html(fig, title)

@@ -271,6 +271,33 @@ def frame(rows: list[dict], resource: dict) -> pd.DataFrame:
     return df
 
 
+KNOWN_FIGURES = "known_figures.csv"
+
+
+def is_partial_year(folder: Path) -> bool:
+    """A year folder with only figures known from later reports (no locations.csv of its own)."""
+    return (folder / KNOWN_FIGURES).exists() and not (folder / "locations.csv").exists()
+
+
+def load_known_figures(year: int, data_dir: Path = paths.DATA_DIR) -> pd.DataFrame:
+    """The validated known_figures.csv of a partial year.
+
+    Raises
+    ------
+    DataError
+        When the file is unreadable or a cell does not fit the schema.
+    """
+    data_dir = Path(data_dir).resolve()
+    resource = datapackage(data_dir)["known_figures"]
+    path = paths.year_dir(data_dir, year) / KNOWN_FIGURES
+    problems: list[Problem] = []
+    text = read_text(path, problems)
+    rows = parse_table(text, resource, display(path), problems) if text is not None else []
+    if problems:
+        raise DataError(problems)
+    return frame(rows, resource)
+
+
 def available_years(data_dir: Path) -> list[int]:
     """Years with a data folder, ascending."""
     return sorted(int(p.name) for p in Path(data_dir).iterdir() if p.is_dir() and p.name.isdigit())
@@ -324,7 +351,14 @@ def load_year(year: int, data_dir: Path = paths.DATA_DIR) -> YearData:
     data_dir = Path(data_dir).resolve()
     folder = paths.year_dir(data_dir, year)
     if not folder.is_dir():
-        years = ", ".join(map(str, available_years(data_dir))) or "geen"
+        years = (
+            ", ".join(
+                str(y)
+                for y in available_years(data_dir)
+                if not is_partial_year(paths.year_dir(data_dir, y))
+            )
+            or "geen"
+        )
         raise DataError(
             [
                 Problem(
@@ -338,7 +372,23 @@ def load_year(year: int, data_dir: Path = paths.DATA_DIR) -> YearData:
         )
     problems: list[Problem] = []
     data = YearData(year=year, data_dir=data_dir)
+    if is_partial_year(folder):
+        raise DataError(
+            [
+                Problem(
+                    display(folder),
+                    None,
+                    None,
+                    None,
+                    f"{year} bevat alleen losse cijfers ({KNOWN_FIGURES}) om mee te "
+                    "vergelijken, geen volledige gegevens; van dit jaar kan geen rapport "
+                    "worden gemaakt",
+                )
+            ]
+        )
     for name, resource in datapackage(data_dir).items():
+        if resource["scope"] == "history":
+            continue
         path = resource_path(data_dir, year, resource)
         text = read_text(path, problems)
         if text is None:

@@ -98,6 +98,11 @@ def input_digests(data, scope: str) -> dict:
             digests[f"{shown} (regels van {scope})"] = rows_digest(frame[frame.location == scope])
         else:
             digests[shown] = sha256(path)
+    from .history import history_files
+
+    for path in history_files(data):  # earlier years the report compares with
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        digests[shown] = sha256(path)
     if scope in data.story_files:
         path = data.story_files[scope]
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

@@ -586,3 +586,70 @@ def story(data: YearData, scope: str) -> Html:
             f"(data/{data.year}/stories/{esc(scope)}.md).</p>"
         )
     return block(f'<div class="story">{render(text)}</div>')
+
+
+def format_value(value, unit: str) -> str:
+    """A figure in its unit, the Dutch way; 'niet bekend' when missing."""
+    if value is None or pd.isna(value):
+        return "niet bekend"
+    if unit == "fraction":
+        return format_percent(value)
+    return format_eur(value) if unit == "eur" else format_int(value)
+
+
+def format_change(value, unit: str) -> str:
+    """A change with an explicit sign (percentage points for shares)."""
+    if value is None or pd.isna(value):
+        return "–"
+    if unit == "fraction":
+        points = int(round(value * 100))
+        return f"{points:+d} procentpunt"
+    text = format_eur(abs(value)) if unit == "eur" else format_int(abs(value))
+    return ("+" if value > 0 else "-" if value < 0 else "") + text
+
+
+def comparison_section(data: YearData, scope: str) -> Html:
+    """The scope's figures next to those of earlier years, the change, and a trend from 3 years on."""
+    from . import charts
+    from .history import comparison, earlier_years
+
+    years = earlier_years(data)
+    if not years:
+        return block(
+            '<p class="notice">Er zijn geen gegevens van eerdere jaren om mee te vergelijken.</p>'
+        )
+    table = comparison(data, scope)
+    shown = [*years, data.year]
+    rows = [
+        [
+            figure_label(data, f"{r['key']}.{r['basis']}"),
+            *(format_value(r[y], r["unit"]) for y in shown),
+            format_change(r["change"], r["unit"]),
+        ]
+        for _, r in table.iterrows()
+    ]
+    parts = [
+        html_table(
+            ["Cijfer", *map(str, shown), f"Verschil met {shown[-2]}"],
+            rows,
+            numeric=set(range(1, len(shown) + 2)),
+        )
+    ]
+    unknown = int(table[shown[:-1]].isna().all(axis=1).sum())
+    if unknown:
+        parts.append(
+            f"<p><small>Van {format_int(unknown)} van de {format_int(len(table))} cijfers is geen "
+            "eerdere waarde bekend ('niet bekend').</small></p>"
+        )
+    if len(shown) >= 3:
+        counts = table[table.unit == "count"].set_index("key")
+        labels = [figure_label(data, f"{k}.actual") for k in counts.index]
+        parts.append(
+            charts.trend_chart(
+                counts[shown],
+                labels,
+                shown,
+                f"Ontwikkeling over de jaren — {cons.scope_name(data, scope)}",
+            )
+        )
+    return block(*parts)

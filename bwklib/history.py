@@ -1,0 +1,70 @@
+"""History: each report compares its figures with earlier years.
+
+An earlier year is either complete (its figures are recomputed from its data with the same
+functions) or partial: data/<year>/known_figures.csv holds the few values later reports print about
+it (the 2019 report mentions 2018 values in its text). Which figures are compared is configuration
+(data/config/comparison.csv). A figure unknown for a year is shown as unknown, never as zero.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .figures import compute_figures
+from .loading import available_years, is_partial_year, load_known_figures, load_year
+
+
+@cache
+def figures_of_year(year: int, data_dir: Path) -> pd.DataFrame:
+    """All figures of a year: recomputed for a complete year, as recorded for a partial one."""
+    if is_partial_year(paths.year_dir(data_dir, year)):
+        known = load_known_figures(year, data_dir)
+        return known.drop(columns=["_row"]).assign(year=year)
+    return compute_figures(load_year(year, data_dir))
+
+
+def earlier_years(data, limit: int = 4) -> list[int]:
+    """Up to `limit` years before the current one that have a data folder, ascending."""
+    return [y for y in available_years(data.data_dir) if y < data.year][-limit:]
+
+
+def history_files(data) -> list[Path]:
+    """The data files of the earlier years a report compares with (for provenance and caching)."""
+    files = []
+    for year in earlier_years(data):
+        files += sorted(p for p in paths.year_dir(data.data_dir, year).rglob("*") if p.is_file())
+    return files
+
+
+def comparison(data, scope: str) -> pd.DataFrame:
+    """The configured figures of a scope over the years: one row per figure, one column per year.
+
+    Returns
+    -------
+    DataFrame
+        Columns: key, basis, unit, then one column per year (NaN where unknown), then `change`
+        (current minus previous year, NaN when either is unknown).
+    """
+    years = [*earlier_years(data), data.year]
+    current = compute_figures(data)
+    frames = {y: figures_of_year(y, data.data_dir) for y in years[:-1]}
+    frames[data.year] = current
+    rows = []
+    for want in data["comparison"].itertuples():
+        row = {"key": want.key, "basis": want.basis, "unit": None}
+        for year in years:
+            f = frames[year]
+            hit = f[(f.scope == scope) & (f.key == want.key) & (f.basis == want.basis)]
+            row[year] = float(hit.value.iloc[0]) if len(hit) else float("nan")
+            if len(hit) and row["unit"] is None:
+                row["unit"] = hit.unit.iloc[0]
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=["key", "basis", "unit", *years])
+    table = table[table[data.year].notna() | table[years[:-1]].notna().any(axis=1)]
+    if len(years) > 1:
+        table["change"] = table[data.year] - table[years[-2]]
+    return table.reset_index(drop=True)
