@@ -37,6 +37,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--jobs", type=positive_int, help="aantal parallelle processen (standaard: aantal kernen)"
     )
+    r.add_argument(
+        "--force", action="store_true", help="alle rapporten opnieuw maken, ook ongewijzigde"
+    )
     e = sub.add_parser(
         "export", help="scores.csv, figures.csv, checks.csv en provenance.json schrijven"
     )
@@ -50,7 +53,7 @@ def cmd_run(args) -> int:
     """Build every report; exit 1 when a report failed."""
     from .pipeline import run
 
-    summary = run(args.year, args.data_dir, args.output_dir, jobs=args.jobs)
+    summary = run(args.year, args.data_dir, args.output_dir, jobs=args.jobs, force=args.force)
     for f in summary.failures:
         print(f"MISLUKT: {f.task.kind} {f.task.scope}: {f.error}", file=sys.stderr)
     return 1 if summary.failures else 0
