@@ -35,5 +35,8 @@ format: $(STAMP) ## Format code with ruff and strip notebook outputs
 	$(BIN)/ruff check --fix bwklib tests
 	$(BIN)/nbstripout notebooks/*.ipynb
 
+bench: $(STAMP) ## Time bwk against the naive papermill/nbconvert loop (prints figures; about 3 min)
+	$(BIN)/python benchmarks/bench.py
+
 clean: ## Remove output/ (the virtual environment stays)
 	rm -rf output

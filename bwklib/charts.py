@@ -46,7 +46,9 @@ def to_html(fig, alt: str) -> str:
         if isinstance(ax.xaxis.get_major_formatter(), matplotlib.ticker.ScalarFormatter):
             ax.xaxis.set_major_formatter(DUTCH_TICKS)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(
+        buf, format="png", dpi=110, metadata={"Software": None}
+    )  # one draw: constrained layout
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return f'<figure class="bwk-chart"><img src="data:image/png;base64,{data}" alt="{esc(alt)}"></figure>'
@@ -63,7 +65,7 @@ def hbar(
 ) -> str:
     """Horizontal bars, largest on top in the given order, each labelled with its value (and share)."""
     n = len(values)
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * n + 1.2))
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * n + 1.2), layout="constrained")
     y = list(range(n))[::-1]
     ax.barh(y, list(values), color=colours or BLUE)
     ax.set_yticks(y, labels)
@@ -82,7 +84,7 @@ def achievement_chart(scores: pd.DataFrame, bands: pd.DataFrame, title: str) -> 
     scored = scores[scores.achievement.notna()]
     colour = dict(zip(bands.band, bands.colour, strict=True))
     n = len(scored)
-    fig, ax = plt.subplots(figsize=(7.5, 0.4 * n + 1.4))
+    fig, ax = plt.subplots(figsize=(7.5, 0.4 * n + 1.4), layout="constrained")
     y = list(range(n))[::-1]
     values = [min(a * 100, 300) for a in scored.achievement]
     ax.barh(y, values, color=[colour[b] for b in scored.band], edgecolor="#333333", linewidth=0.4)
@@ -106,7 +108,7 @@ def stacked_by_location(
 ) -> str:
     """Horizontal bars per category, stacked by location, with the total at the end of each bar."""
     n = len(wide)
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 * n + 1.6))
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * n + 1.6), layout="constrained")
     y = list(range(n))[::-1]
     left = [0.0] * n
     for i, (loc, name) in enumerate(zip(wide.columns, names, strict=True)):
@@ -127,7 +129,7 @@ def stacked_by_location(
 def budget_actual_chart(table: pd.DataFrame, title: str) -> str:
     """Budget against actual per finance line (grouped horizontal bars, euros)."""
     n = len(table)
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * n + 1.4))
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * n + 1.4), layout="constrained")
     y = list(range(n))[::-1]
     ax.barh([v + 0.2 for v in y], list(table.budget), height=0.4, color=GREY, label="Begroting")
     ax.barh([v - 0.2 for v in y], list(table.actual), height=0.4, color=BLUE, label="Realisatie")
@@ -144,7 +146,9 @@ def small_multiples(wide: pd.DataFrame, labels: list[str], names: list[str], tit
     n = len(wide)
     cols = 3
     rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.6 * rows), squeeze=False)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(9, 2.6 * rows), squeeze=False, layout="constrained"
+    )
     for i, ax in enumerate(axes.flat):
         if i >= n:
             ax.set_visible(False)
@@ -157,14 +161,14 @@ def small_multiples(wide: pd.DataFrame, labels: list[str], names: list[str], tit
         for x, v in enumerate(vals):
             ax.text(x, v, format_int(v), ha="center", va="bottom", fontsize=8)
         ax.set_ylim(0, max(vals + [1]) * 1.25)
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     fig.suptitle(title, x=0.02, ha="left", fontweight="bold")
-    fig.tight_layout()
     return to_html(fig, title)
 
 
 def trend_chart(values: pd.DataFrame, labels: list[str], years: list[int], title: str) -> str:
     """Lines over the years, one per figure; unknown years are gaps, not zeros."""
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig, ax = plt.subplots(figsize=(7.5, 4.2), layout="constrained")
     for i, (label, (_, row)) in enumerate(zip(labels, values.iterrows(), strict=True)):
         ax.plot(
             years, [float(v) for v in row], marker="o", color=PALETTE[i % len(PALETTE)], label=label
@@ -174,4 +178,39 @@ def trend_chart(values: pd.DataFrame, labels: list[str], years: list[int], title
     ax.set_ylabel("Aantal")
     ax.set_title(title, loc="left")
     ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return to_html(fig, title)
+
+
+def panels(wide: pd.DataFrame, labels: list[str], names: list[str], title: str, xlabel: str) -> str:
+    """One small horizontal bar chart per location (a column of `wide`), with counts and shares."""
+    n = wide.shape[1]
+    cols = 2 if n > 1 else 1
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(9, 0.28 * len(wide) * rows + 0.9 * rows + 0.6),
+        squeeze=False,
+        sharey=True,
+    )
+    y = list(range(len(wide)))[::-1]
+    for i, ax in enumerate(axes.flat):
+        if i >= n:
+            ax.set_visible(False)
+            continue
+        vals = [float(v) for v in wide.iloc[:, i]]
+        total = sum(vals)
+        ax.barh(y, vals, color=PALETTE[i % len(PALETTE)])
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.set_title(f"{names[i]} (totaal {format_int(total)})", fontsize=10, loc="left")
+        for yi, v in zip(y, vals, strict=True):
+            share = f" ({format_percent(v / total)})" if total else ""
+            ax.text(v, yi, f" {format_int(v)}{share}", va="center", fontsize=7)
+        ax.set_xlim(0, max(vals + [1]) * 1.35)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlabel(xlabel, fontsize=8)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.subplots_adjust(
+        left=0.2, right=0.98, top=1 - 0.5 / fig.get_figheight(), hspace=0.55, wspace=0.15
+    )
     return to_html(fig, title)

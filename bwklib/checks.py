@@ -90,7 +90,7 @@ def data_note(data, scope: str, key: str) -> str:
     return str(hit.note.iloc[0]) if len(hit) else ""
 
 
-def compute_checks(data, figures: pd.DataFrame) -> pd.DataFrame:
+def compute_checks(data, figures: pd.DataFrame, only: list[str] | None = None) -> pd.DataFrame:
     """One row per printed figure with the recomputed value and the status.
 
     Parameters
@@ -98,7 +98,9 @@ def compute_checks(data, figures: pd.DataFrame) -> pd.DataFrame:
     data : YearData
         The year's data, with published.csv.
     figures : DataFrame
-        bwklib.figures.compute_figures(data).
+        bwklib.figures.compute_figures(data) (at least for the scopes checked).
+    only : list of str, optional
+        Check only the figures printed about these scopes.
 
     Returns
     -------
@@ -107,7 +109,10 @@ def compute_checks(data, figures: pd.DataFrame) -> pd.DataFrame:
     """
     lookup = {(r.scope, r.key, r.basis): r.value for r in figures.itertuples()}
     rows = []
-    for p in published_rows(data).itertuples():
+    printed = published_rows(data)
+    if only is not None:
+        printed = printed[printed.scope.isin(only)]
+    for p in printed.itertuples():
         status, value = compare(p.reported, lookup.get((p.scope, p.key, p.basis)), p.unit)
         note = data_note(data, p.scope, p.key) if status == "differs" else ""
         if status == "not_reproducible":

@@ -141,10 +141,10 @@ def participant_figures(data, scope: str) -> list[dict]:
     ]
 
 
-def compute_figures(data) -> pd.DataFrame:
-    """Every figure of every scope of the year, in a fixed order (scope, then computation order)."""
+def compute_figures(data, only: list[str] | None = None) -> pd.DataFrame:
+    """Every figure of every scope of the year (or of the scopes in `only`), in a fixed order."""
     rows = []
-    for scope in scopes(data):
+    for scope in only if only is not None else scopes(data):
         rows += finance_figures(data, scope)
         rows += participant_figures(data, scope)
     df = pd.DataFrame(rows)

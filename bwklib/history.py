@@ -50,7 +50,7 @@ def comparison(data, scope: str) -> pd.DataFrame:
         (current minus previous year, NaN when either is unknown).
     """
     years = [*earlier_years(data), data.year]
-    current = compute_figures(data)
+    current = compute_figures(data, [scope])
     frames = {y: figures_of_year(y, data.data_dir) for y in years[:-1]}
     frames[data.year] = current
     rows = []

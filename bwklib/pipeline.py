@@ -96,12 +96,20 @@ def latest_year(data_dir: Path) -> int:
 
 
 def normalise(nb) -> None:
-    """Remove what differs between two runs of the same notebook: timings, paths and random ids."""
+    """Remove what differs between two runs of the same notebook: timings, ids, execution counts."""
     nb.metadata.get("papermill", {}).clear()
+    count = 0
     for i, c in enumerate(nb.cells):
         c.id = f"cell-{i:02d}"
         c.metadata.pop("papermill", None)
         c.metadata.pop("execution", None)
+        if c.cell_type == "code" and c.execution_count is not None:
+            # A reused kernel keeps counting across notebooks: number each notebook from 1.
+            count += 1
+            c.execution_count = count
+            for out in c.outputs:
+                if "execution_count" in out:
+                    out.execution_count = count
 
 
 def exporters():
@@ -132,60 +140,173 @@ def exporters():
 _EXPORTERS = None
 
 
-def stop_kernel(km) -> None:
-    """Shut down a kernel we started (nbclient leaves a kernel manager it was handed running)."""
-    if km.has_kernel:
-        km.shutdown_kernel(now=True)
-    km.cleanup_resources()
+class KernelStartError(RuntimeError):
+    """The kernel did not start, also not on the second attempt."""
+
+
+class WorkerKernel:
+    """One IPC kernel per worker process, reused for every notebook that worker executes.
+
+    Reusing the kernel saves its start-up and the pandas/matplotlib/bwklib imports per report.
+    Between notebooks the user namespace is reset and figures are closed, so no state carries over.
+    """
+
+    def __init__(self, cwd: str):
+        self.cwd, self.km, self.ipc_dir = cwd, None, None
+
+    def ensure(self) -> None:
+        """Start the kernel if it is not running; retry once (papermill kernels can fail to start)."""
+        if self.km is not None and self.km.is_alive():
+            return
+        self.stop()
+        for attempt in (1, 2):
+            try:
+                self.start()
+                return
+            except RuntimeError as e:
+                self.stop()
+                if attempt == 2:
+                    raise KernelStartError(
+                        f"de kernel start niet (na een tweede poging): {e}"
+                    ) from e
+
+    def start(self) -> None:
+        """Start a kernel over IPC (no TCP ports to race for) in the notebook folder."""
+        from jupyter_client import KernelManager
+
+        self.ipc_dir = tempfile.mkdtemp(prefix="bwk-kernel-")
+        self.km = KernelManager(
+            kernel_name=KERNEL, transport="ipc", ip=str(Path(self.ipc_dir) / "k")
+        )
+        self.km.start_kernel(cwd=self.cwd)
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=120)
+        finally:
+            kc.stop_channels()
+
+    def reset(self) -> None:
+        """Forget everything the previous notebook defined (modules stay imported)."""
+        code = "import matplotlib.pyplot as _plt\n_plt.close('all')\n%reset -f"
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            reply = kc.execute_interactive(
+                code, store_history=False, timeout=60, output_hook=lambda msg: None
+            )
+        finally:
+            kc.stop_channels()
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError("de kernel kon niet worden leeggemaakt")
+
+    def stop(self) -> None:
+        """Shut the kernel down and remove its IPC files."""
+        if self.km is not None and self.km.has_kernel:
+            self.km.shutdown_kernel(now=True)
+        if self.km is not None:
+            self.km.cleanup_resources()
+        if self.ipc_dir:
+            shutil.rmtree(self.ipc_dir, ignore_errors=True)
+        self.km, self.ipc_dir = None, None
+
+
+_KERNEL: WorkerKernel | None = None
+ENGINE = "bwk-reused-kernel"
+
+
+def register_engine() -> None:
+    """Register the papermill engine that executes on the worker's running kernel.
+
+    papermill's nbclient engine leaves a kernel it was handed running but keeps that run's kernel
+    client (its sockets) open; this engine closes the client and keeps the kernel.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class ReusedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            kwargs = {k: v for k, v in kwargs.items() if k not in ("input_path", "timeout")}
+            client = PapermillNotebookClient(
+                nb_man,
+                kernel_name=kernel_name,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            try:
+                return client.execute()  # a kernel manager handed in is left running
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register(ENGINE, ReusedKernelEngine)
+
+
+def worker_kernel(cwd: str) -> WorkerKernel:
+    """This worker's kernel, started on first use and shut down when the worker exits."""
+    global _KERNEL
+    if _KERNEL is None:
+        import atexit
+
+        register_engine()
+        _KERNEL = WorkerKernel(cwd)
+        atexit.register(_KERNEL.stop)
+    _KERNEL.ensure()
+    return _KERNEL
 
 
 def execute(task: Task, notebook_dir: str, staging: str) -> TaskResult:
-    """Worker: execute one notebook with papermill over an IPC kernel, then render both HTML files.
+    """Worker: execute one notebook with papermill on the worker's kernel, then render both HTMLs.
 
     A kernel that fails to start is retried once. Failures inside the notebook are reported with
     the cell and the error, not raised.
     """
     import nbformat
     import papermill as pm
-    from jupyter_client import KernelManager
 
     start = time.perf_counter()
     out_nb = Path(staging) / "notebooks" / f"{task.scope}.ipynb"
-    for attempt in (1, 2):
-        with tempfile.TemporaryDirectory(prefix="bwk-kernel-") as ipc:
-            km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(Path(ipc) / "k"))
-            try:
-                pm.execute_notebook(
-                    str(Path(notebook_dir) / task.notebook),
-                    str(out_nb),
-                    parameters=task.parameters,
-                    cwd=notebook_dir,
-                    kernel_name=KERNEL,
-                    progress_bar=False,
-                    km=km,
-                    start_timeout=120,
-                )
-                break
-            except pm.PapermillExecutionError as e:
-                src = " ".join(e.source.split())[:120]
-                return TaskResult(
-                    task,
-                    False,
-                    time.perf_counter() - start,
-                    error=f"cel {e.exec_count} ({src}): {e.ename}: {e.evalue}",
-                )
-            except (
-                RuntimeError
-            ) as e:  # kernel did not start (papermill/nbclient raise RuntimeError)
-                if attempt == 2:
-                    return TaskResult(
-                        task,
-                        False,
-                        time.perf_counter() - start,
-                        error=f"de kernel start niet (na een tweede poging): {e}",
-                    )
-            finally:
-                stop_kernel(km)
+    try:
+        kernel = worker_kernel(notebook_dir)
+        kernel.reset()
+        pm.execute_notebook(
+            str(Path(notebook_dir) / task.notebook),
+            str(out_nb),
+            parameters=task.parameters,
+            cwd=notebook_dir,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            request_save_on_cell_execute=False,  # write the notebook once, at the end
+            engine_name=ENGINE,
+            km=kernel.km,
+        )
+    except pm.PapermillExecutionError as e:
+        src = " ".join(e.source.split())[:120]
+        return TaskResult(
+            task,
+            False,
+            time.perf_counter() - start,
+            error=f"cel {e.exec_count} ({src}): {e.ename}: {e.evalue}",
+        )
+    except RuntimeError as e:  # the kernel did not start or died
+        if _KERNEL is not None:
+            _KERNEL.stop()
+        return TaskResult(task, False, time.perf_counter() - start, error=str(e))
     nb = nbformat.read(out_nb, as_version=4)
     normalise(nb)
     nb.metadata["title"] = task.title
@@ -212,7 +333,9 @@ def run_tasks(
         max_workers=max(1, jobs), mp_context=get_context("spawn"), initializer=die_with_parent
     )
     try:
-        futures = {pool.submit(execute, t, str(notebook_dir), str(staging)): t for t in tasks}
+        # Regions first: a region's report is the longest, so it should not start last.
+        queue = sorted(tasks, key=lambda t: t.kind != "regio")
+        futures = {pool.submit(execute, t, str(notebook_dir), str(staging)): t for t in queue}
         for n, fut in enumerate(as_completed(futures), start=1):
             try:
                 res = fut.result()

@@ -365,6 +365,7 @@ def results_overview(data: YearData, region: str) -> Html:
     locs = [loc for loc in cons.scope_locations(data, region) if registered(data, loc)]
     scores = score_all(data)
     scores = scores[scores.location.isin(locs)]
+    by_key = {(s.location, s.indicator): s for s in scores.itertuples()}
     names = [cons.scope_name(data, loc) for loc in locs]
     sections = data["indicator_sections"].set_index("section")["label"]
     rows, classes = [], []
@@ -374,7 +375,7 @@ def results_overview(data: YearData, region: str) -> Html:
         for ind in group.itertuples():
             row, cls = [ind.label], [""]
             for loc in locs:
-                s = scores[(scores.location == loc) & (scores.indicator == ind.indicator)].iloc[0]
+                s = by_key[(loc, ind.indicator)]
                 row.append(f"{s.result} [{s.target}]")
                 cls.append(f"band-{s.band}" if isinstance(s.band, str) else "unscored")
             rows.append(row)
@@ -421,40 +422,44 @@ def band_overview(data: YearData, region: str | None = None) -> Html:
     )
 
 
+MAX_APPENDIX_PANELS = 12  # beyond this a figure of per-location panels is a wall, not a chart
+
+
 def appendix(data: YearData, region: str) -> Html:
-    """Per location: participants per activity type and per housing corporation (appendix charts)."""
+    """Per location: participants per activity type and per housing corporation (appendix charts).
+
+    One panel per location in a single figure each, so the appendix stays one image per topic
+    however many locations a region has.
+    """
     from . import charts  # matplotlib loads only when a chart is drawn
 
+    if len(cons.scope_locations(data, region)) > MAX_APPENDIX_PANELS:
+        return block(
+            f"<p>Met meer dan {MAX_APPENDIX_PANELS} buurtwerkkamers staan deze figuren alleen "
+            "in de rapporten per buurtwerkkamer.</p>"
+        )
     parts = []
-    for loc in cons.scope_locations(data, region):
-        if not registered(data, loc):
-            continue
-        name = cons.scope_name(data, loc)
-        acts = cons.activity_totals(data, loc)
-        labels = list(
-            data["activity_types"].set_index("activity_type").loc[acts.index, "chart_label"]
-        )
+    for table, category, defs, label_col, topic in (
+        (
+            "participants_activity",
+            "activity_type",
+            "activity_types",
+            "chart_label",
+            "Deelnemers per activiteitsoort",
+        ),
+        (
+            "participants_housing",
+            "housing_corporation",
+            "housing_corporations",
+            "label",
+            "Deelnemers per woningcorporatie",
+        ),
+    ):
+        wide = cons.counts_by_location(data, table, category, "participants", region)
+        labels = list(data[defs].set_index(category).loc[wide.index, label_col])
+        names = [cons.scope_name(data, loc) for loc in wide.columns]
         parts.append(
-            charts.hbar(
-                acts,
-                labels,
-                f"Deelnemers per activiteitsoort — {name} (totaal {format_int(acts.sum())})",
-                "Aantal deelnemers",
-                shares=cons.shares(acts),
-            )
-        )
-        house = cons.housing_totals(data, loc)
-        labels = list(
-            data["housing_corporations"].set_index("housing_corporation").loc[house.index, "label"]
-        )
-        parts.append(
-            charts.hbar(
-                house,
-                labels,
-                f"Woningcorporaties — {name} (totaal {format_int(house.sum())})",
-                "Aantal deelnemers",
-                shares=cons.shares(house),
-            )
+            charts.panels(wide, labels, names, f"{topic} per buurtwerkkamer", "Aantal deelnemers")
         )
     return block(*parts)
 
@@ -503,14 +508,11 @@ def format_reported(value, unit: str) -> str:
 
 def audit_section(data: YearData, scope: str) -> Html:
     """Every printed figure that the recomputation does not confirm, with both values and places."""
-    checks = compute_checks(data, compute_figures(data))
-    units = {}
     from .checks import published_rows
 
-    for p in published_rows(data).itertuples():
-        units[(p.scope, f"{p.key}.{p.basis}")] = p.unit
     scopes = cons.scope_locations(data, scope) + ([scope] if cons.is_region(data, scope) else [])
-    mine = checks[checks.scope.isin(scopes)]
+    mine = compute_checks(data, compute_figures(data, scopes), only=scopes)
+    units = {(p.scope, f"{p.key}.{p.basis}"): p.unit for p in published_rows(data).itertuples()}
     bad = mine[mine.status != "agrees"]
     counts = mine.status.value_counts()
     summary = (
