@@ -10,6 +10,12 @@ import pandas as pd
 from .errors import Problem
 from .scoring import parse_value, rule_for
 
+KIND_NL = {
+    "number": "een getal",
+    "ratio": "een verhouding",
+    "threshold": "een drempel",
+    "text": "een oordeel in woorden",
+}
 PER_LOCATION_TABLES = ("results", "participants_activity", "participants_housing", "generic_counts")
 
 
@@ -121,7 +127,14 @@ def check_results_parse(data, problems: list[Problem]) -> None:
                 rule_for(kinds["target"], kinds["result"], rules)
             except ValueError as e:
                 problems.append(
-                    Problem(where(data, "results"), row._1, "target", row.target, str(e))
+                    Problem(
+                        where(data, "results"),
+                        row._1,
+                        "result",
+                        row.result,
+                        f"verwacht een realisatie die past bij de streefwaarde '{row.target}' "
+                        f"({KIND_NL[kinds['target']]}), niet {KIND_NL[kinds['result']]}; of: {e}",
+                    )
                 )
 
 
