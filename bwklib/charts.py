@@ -37,6 +37,25 @@ plt.rcParams.update(
 DUTCH_TICKS = matplotlib.ticker.FuncFormatter(lambda v, _: format_int(v))
 
 
+CHAR_WIDTH_IN = 0.085  # average width of a 10 pt DejaVu Sans character, in inches
+
+
+def fit_margins(fig, labels: list[str], fontsize: float = 10) -> None:
+    """Leave room for the longest y label, the title and the x label, without a layout engine.
+
+    A fixed layout draws the figure once; constrained or tight layouts draw it twice.
+    """
+    width, height = fig.get_size_inches()
+    for ax in fig.axes:  # a long title starts at the figure's edge, not the axes'
+        title = ax.get_title(loc="left")
+        if title:
+            ax.set_title("", loc="left")
+            fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=12)
+    longest = max((len(str(lbl)) for lbl in labels), default=0)
+    left = min(0.6, (CHAR_WIDTH_IN * fontsize / 10 * longest + 0.3) / width)
+    fig.subplots_adjust(left=left, right=0.97, top=1 - 0.45 / height, bottom=0.6 / height)
+
+
 def to_html(fig, alt: str) -> str:
     """Render a figure as an embedded PNG inside a <figure>, and close it.
 
@@ -48,7 +67,7 @@ def to_html(fig, alt: str) -> str:
     buf = io.BytesIO()
     fig.savefig(
         buf, format="png", dpi=110, metadata={"Software": None}
-    )  # one draw: constrained layout
+    )  # no bbox_inches="tight": one draw
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return f'<figure class="bwk-chart"><img src="data:image/png;base64,{data}" alt="{esc(alt)}"></figure>'
@@ -65,7 +84,7 @@ def hbar(
 ) -> str:
     """Horizontal bars, largest on top in the given order, each labelled with its value (and share)."""
     n = len(values)
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * n + 1.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * n + 1.2))
     y = list(range(n))[::-1]
     ax.barh(y, list(values), color=colours or BLUE)
     ax.set_yticks(y, labels)
@@ -76,6 +95,7 @@ def hbar(
         text = annotate(v) + (f" ({format_percent(shares[k])})" if shares is not None else "")
         ax.text(float(v) + top * 0.01, yi, text, va="center", fontsize=9)
     ax.set_xlim(0, top * 1.22)
+    fit_margins(fig, labels)
     return to_html(fig, title)
 
 
@@ -84,7 +104,7 @@ def achievement_chart(scores: pd.DataFrame, bands: pd.DataFrame, title: str) -> 
     scored = scores[scores.achievement.notna()]
     colour = dict(zip(bands.band, bands.colour, strict=True))
     n = len(scored)
-    fig, ax = plt.subplots(figsize=(7.5, 0.4 * n + 1.4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.5, 0.4 * n + 1.4))
     y = list(range(n))[::-1]
     values = [min(a * 100, 300) for a in scored.achievement]
     ax.barh(y, values, color=[colour[b] for b in scored.band], edgecolor="#333333", linewidth=0.4)
@@ -98,8 +118,9 @@ def achievement_chart(scores: pd.DataFrame, bands: pd.DataFrame, title: str) -> 
         ax.axvline(x, color="#555555", linestyle=":", linewidth=1)
     ax.axvline(100, color="#222222", linewidth=1)
     ax.set_xlim(0, 340)
-    ax.set_xlabel("Realisatie als percentage van de streefwaarde (afgekapt op 300%)")
+    ax.set_xlabel("Realisatie in % van de streefwaarde (max. 300%)")
     ax.set_title(title, loc="left")
+    fit_margins(fig, labels)
     return to_html(fig, title)
 
 
@@ -108,7 +129,7 @@ def stacked_by_location(
 ) -> str:
     """Horizontal bars per category, stacked by location, with the total at the end of each bar."""
     n = len(wide)
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 * n + 1.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * n + 1.6))
     y = list(range(n))[::-1]
     left = [0.0] * n
     for i, (loc, name) in enumerate(zip(wide.columns, names, strict=True)):
@@ -123,13 +144,14 @@ def stacked_by_location(
     ax.set_xlabel(xlabel)
     ax.set_title(title, loc="left")
     ax.legend(loc="lower right", frameon=False, fontsize=9)
+    fit_margins(fig, labels)
     return to_html(fig, title)
 
 
 def budget_actual_chart(table: pd.DataFrame, title: str) -> str:
     """Budget against actual per finance line (grouped horizontal bars, euros)."""
     n = len(table)
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * n + 1.4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * n + 1.4))
     y = list(range(n))[::-1]
     ax.barh([v + 0.2 for v in y], list(table.budget), height=0.4, color=GREY, label="Begroting")
     ax.barh([v - 0.2 for v in y], list(table.actual), height=0.4, color=BLUE, label="Realisatie")
@@ -138,6 +160,7 @@ def budget_actual_chart(table: pd.DataFrame, title: str) -> str:
     ax.set_xlabel("Bedrag in euro's")
     ax.set_title(title, loc="left")
     ax.legend(loc="lower right", frameon=False)
+    fit_margins(fig, list(table.chart_label))
     return to_html(fig, title)
 
 

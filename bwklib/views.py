@@ -622,6 +622,15 @@ def comparison_section(data: YearData, scope: str) -> Html:
         )
     table = comparison(data, scope)
     shown = [*years, data.year]
+    known = table[shown[:-1]].notna().any(axis=1)
+    if not known.any():
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+        return block(
+            f'<p class="notice">Voor {esc(cons.scope_name(data, scope))} zijn geen cijfers van '
+            f"{span} bekend om mee te vergelijken.</p>"
+        )
+    unknown = int((~known).sum())
+    table = table[known]
     rows = [
         [
             figure_label(data, f"{r['key']}.{r['basis']}"),
@@ -637,11 +646,10 @@ def comparison_section(data: YearData, scope: str) -> Html:
             numeric=set(range(1, len(shown) + 2)),
         )
     ]
-    unknown = int(table[shown[:-1]].isna().all(axis=1).sum())
     if unknown:
         parts.append(
-            f"<p><small>Van {format_int(unknown)} van de {format_int(len(table))} cijfers is geen "
-            "eerdere waarde bekend ('niet bekend').</small></p>"
+            f"<p><small>Van {format_int(unknown)} andere cijfers is geen eerdere waarde "
+            "bekend.</small></p>"
         )
     if len(shown) >= 3:
         counts = table[table.unit == "count"].set_index("key")
