@@ -1,4 +1,7 @@
-"""The `bwk` command: run, export, validate. Messages are Dutch; data problems never show a traceback."""
+"""The `bwk` command: run, export, validate, new-year, import.
+
+Messages are Dutch; data problems never show a traceback.
+"""
 
 from __future__ import annotations
 
@@ -44,8 +47,26 @@ def parser() -> argparse.ArgumentParser:
         "export", help="scores.csv, figures.csv, checks.csv en provenance.json schrijven"
     )
     e.add_argument("--year", type=year_arg, help="jaar (standaard: het laatste jaar in data/)")
-    v = sub.add_parser("validate", help="de gegevens van een jaar controleren")
+    v = sub.add_parser(
+        "validate",
+        help="de gegevens van een jaar controleren (de invoerwerkmap als die nieuwer is)",
+    )
     v.add_argument("--year", type=year_arg, help="jaar (standaard: het laatste jaar in data/)")
+    n = sub.add_parser(
+        "new-year", help="een nieuw jaar beginnen: jaarmap met definities en invoerwerkmap"
+    )
+    n.add_argument("year", type=year_arg, help="het nieuwe jaar, bijv. 2020")
+    n.add_argument("--region", help="alleen deze regio (standaard: alle regio's)")
+    n.add_argument(
+        "--from",
+        dest="from_year",
+        type=year_arg,
+        help="het jaar waaruit definities en streefwaarden komen (standaard: het laatste jaar)",
+    )
+    i = sub.add_parser(
+        "import", help="een ingevulde invoerwerkmap controleren en als CSV-bestanden inlezen"
+    )
+    i.add_argument("workbook", type=Path, help="de werkmap, bijv. data/2020/invoer-2020.xlsx")
     return p
 
 
@@ -79,13 +100,57 @@ def cmd_export(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    """Validate a year's data and say so."""
+    """Validate a year's data and say so: its workbook when that is newer than its CSV files."""
     from .loading import load_year
     from .pipeline import latest_year
+    from .workbook import pending_workbook
 
     year = args.year or latest_year(args.data_dir)
+    book = pending_workbook(paths.year_dir(args.data_dir, year))
+    if book is not None:
+        return validate_workbook(book)
     data = load_year(year, args.data_dir)
     print(f"De gegevens van {year} zijn in orde ({len(data.tables)} bestanden gecontroleerd).")
+    return 0
+
+
+def validate_workbook(book: Path) -> int:
+    """Check a workbook as `bwk import` would, without writing anything."""
+    from .loading import display
+    from .workbook import check_workbook
+
+    print(
+        f"De CSV-bestanden van {book.parent.name} ontbreken of zijn ouder dan de werkmap; "
+        f"ik controleer de werkmap {display(book)}."
+    )
+    check_workbook(book)
+    print(f"De werkmap {display(book)} is in orde. Lees hem in met: bwk import {display(book)}")
+    return 0
+
+
+def cmd_new_year(args) -> int:
+    """Create data/<year>/ with the definition files and the data-entry workbook."""
+    from .loading import display
+    from .newyear import new_year
+
+    book = new_year(args.year, args.data_dir, region=args.region, from_year=args.from_year)
+    print(f"Gemaakt: {display(book.parent)} met de definities en de invoerwerkmap {display(book)}.")
+    print(f"Vul de werkmap in en lees hem daarna in met: bwk import {display(book)}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    """Check a filled workbook and write the CSV files of its year (nothing on a problem)."""
+    from .loading import display
+    from .workbook import import_workbook
+
+    written = import_workbook(args.workbook)
+    for path in written:
+        print(f"geschreven: {display(path)}")
+    year = written[0].parent.name
+    print(
+        f"De gegevens van {year} zijn ingelezen en in orde. Maak de rapporten met: bwk run --year {year}"
+    )
     return 0
 
 
@@ -95,7 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     from .pipeline import RunError
 
     try:
-        return {"run": cmd_run, "export": cmd_export, "validate": cmd_validate}[args.command](args)
+        commands = {
+            "run": cmd_run,
+            "export": cmd_export,
+            "validate": cmd_validate,
+            "new-year": cmd_new_year,
+            "import": cmd_import,
+        }
+        return commands[args.command](args)
     except DataError as e:
         print(e.report(), file=sys.stderr)
         print("Verbeter deze punten en start de opdracht opnieuw.", file=sys.stderr)
