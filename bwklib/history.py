@@ -36,7 +36,7 @@ def history_files(data) -> list[Path]:
     """The data files of the earlier years a report compares with (for provenance and caching)."""
     files = []
     for year in earlier_years(data):
-        files += sorted(p for p in paths.year_dir(data.data_dir, year).rglob("*") if p.is_file())
+        files += sorted(paths.year_dir(data.data_dir, year).rglob("*.csv"))  # not the workbook
     return files
 
 

@@ -298,6 +298,16 @@ def load_known_figures(year: int, data_dir: Path = paths.DATA_DIR) -> pd.DataFra
     return frame(rows, resource)
 
 
+def is_complete_year(data_dir: Path, year: int) -> bool:
+    """Whether every data file of a year exists (a new year is incomplete until `bwk import`)."""
+    folder = paths.year_dir(data_dir, year)
+    return all(
+        (folder / r["path"]).exists()
+        for r in datapackage(Path(data_dir).resolve()).values()
+        if r["scope"] == "year"
+    )
+
+
 def available_years(data_dir: Path) -> list[int]:
     """Years with a data folder, ascending."""
     return sorted(int(p.name) for p in Path(data_dir).iterdir() if p.is_dir() and p.name.isdigit())
@@ -395,6 +405,17 @@ def load_year(year: int, data_dir: Path = paths.DATA_DIR) -> YearData:
             continue
         rows = parse_table(text, resource, display(path), problems)
         data.tables[name] = Table(name, path, frame(rows, resource))
+    books = sorted(folder.glob("invoer-*.xlsx"))
+    if books and any(p.expected.startswith("bestand ontbreekt") for p in problems):
+        problems.append(
+            Problem(
+                display(books[-1]),
+                None,
+                None,
+                None,
+                f"lees eerst de ingevulde werkmap in: bwk import {display(books[-1])}",
+            )
+        )
     if not problems:
         check_foreign_keys(data, problems)
     if not problems:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import cache, paths
 from .exports import write_exports
-from .loading import YearData, available_years, load_year
+from .loading import YearData, available_years, is_complete_year, load_year
 
 KERNEL = "python3"
 STAKEHOLDER_SUFFIX = ""
@@ -88,10 +88,10 @@ def plan(data: YearData) -> list[Task]:
 
 
 def latest_year(data_dir: Path) -> int:
-    """The most recent year with a data folder."""
-    years = available_years(data_dir)
+    """The most recent year whose data is complete (a year just begun with new-year is skipped)."""
+    years = [y for y in available_years(data_dir) if is_complete_year(data_dir, y)]
     if not years:
-        raise RunError(f"geen jaarmappen gevonden in {data_dir}")
+        raise RunError(f"geen volledige jaarmap gevonden in {data_dir}")
     return years[-1]
 
 

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -244,6 +245,16 @@ class TestNewYear:
     def test_partial_year_is_no_source(self, data_copy):
         with pytest.raises(DataError, match="van 2018 zijn geen volledige gegevens"):
             new_year(2020, data_copy, from_year=2018)
+
+    def test_a_begun_year_is_not_the_default_until_imported(self, year2020):
+        from bwklib.errors import DataError
+        from bwklib.loading import load_year
+        from bwklib.pipeline import latest_year
+
+        data, _ = year2020
+        assert latest_year(data) == 2019
+        with pytest.raises(DataError, match="bwk import"):
+            load_year(2020, data)
 
     def test_cli(self, data_copy, capsys):
         assert main(["--data-dir", str(data_copy), "new-year", "2020", "--from", "2019"]) == 0
@@ -562,6 +573,9 @@ class TestYearlyPath:
                 "note": "",
             }
         )
+        for r in figures["generic_counts"]:
+            if (r["location"], r["measure"]) == ("top", "deelnemers"):
+                r["value"] = "500"  # 490 in 2019: the comparison must show +10
         fill(book, locations, figures, drop={"de-klop"})
         assert main(["--data-dir", str(data_copy), "import", str(book)]) == 0
         assert content(data_copy / "2020/finance_region.csv")[1] == []
@@ -573,3 +587,8 @@ class TestYearlyPath:
         assert (year / "index.html").exists()
         assert "De Kroon" in (year / "de-kroon.html").read_text(encoding="utf-8")
         assert not (year / "de-klop.html").exists()
+        top = (year / "top.html").read_text(encoding="utf-8")
+        assert "Vergelijking met eerdere jaren" in top and "Verschil met 2019" in top
+        assert re.search(r"gebruikers/deelnemers</td>.*?>490<.*?>500<.*?>\+10<", top)
+        kroon = (year / "de-kroon.html").read_text(encoding="utf-8")
+        assert "Voor De Kroon zijn geen cijfers van 2018–2019 bekend" in kroon
