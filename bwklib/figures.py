@@ -34,6 +34,18 @@ def finance_figures(data, scope: str) -> list[dict]:
                 "source": f"bwklib.finance.key_figures <- {source_files}",
             }
         )
+    value, how, _ = finance.volunteer_value(data, scope)
+    if how == "berekend":  # a published amount alone is shown, not presented as computed
+        rows.append(
+            {
+                "scope": scope,
+                "key": "volunteer_value",
+                "basis": "actual",
+                "value": value,
+                "unit": "eur",
+                "source": f"bwklib.finance.volunteer_value <- {data.source('volunteer_hours')}",
+            }
+        )
     for line in finance.finance_lines(data, scope).itertuples():
         for basis in finance.BASES:
             rows.append(

@@ -77,3 +77,21 @@ def summary(data, scope: str) -> pd.DataFrame:
     figs = key_figures(data, scope)
     keys = ["income_total", "expense_total", "balance", *data["key_ratios"].ratio]
     return pd.DataFrame([{"key": k, **{b: figs[(k, b)] for b in BASES}} for k in keys])
+
+
+def volunteer_value(data, scope: str) -> tuple[float | None, str, str]:
+    """The value of volunteer hours of a scope: (amount, how it was obtained, note).
+
+    hours x hourly_rate when both are in volunteer_hours.csv ("berekend"); otherwise the published
+    amount ("gepubliceerd", not reproducible); (None, "", "") when the scope has no row.
+    """
+    rows = data["volunteer_hours"]
+    hit = rows[rows.scope == scope]
+    if hit.empty:
+        return None, "", ""
+    r = hit.iloc[0]
+    if pd.notna(r["hours"]) and pd.notna(r["hourly_rate"]):
+        return float(r["hours"] * r["hourly_rate"]), "berekend", r["note"]
+    if pd.notna(r["published_value"]):
+        return float(r["published_value"]), "gepubliceerd", r["note"]
+    return None, "", r["note"]

@@ -67,8 +67,9 @@ class YearData:
 
     @property
     def files(self) -> list[Path]:
-        """Every file read, sorted, for provenance and caching."""
-        return sorted([*(t.path for t in self.tables.values()), *self.story_files.values()])
+        """Every file read, sorted, for provenance and caching (optional files only when present)."""
+        tables = [t.path for t in self.tables.values() if t.path.exists()]
+        return sorted([*tables, *self.story_files.values()])
 
 
 @cache
@@ -304,7 +305,7 @@ def is_complete_year(data_dir: Path, year: int) -> bool:
     return all(
         (folder / r["path"]).exists()
         for r in datapackage(Path(data_dir).resolve()).values()
-        if r["scope"] == "year"
+        if r["scope"] == "year" and not r.get("optional")
     )
 
 
@@ -400,6 +401,9 @@ def load_year(year: int, data_dir: Path = paths.DATA_DIR) -> YearData:
         if resource["scope"] == "history":
             continue
         path = resource_path(data_dir, year, resource)
+        if resource.get("optional") and not path.exists():
+            data.tables[name] = Table(name, path, frame([], resource))
+            continue
         text = read_text(path, problems)
         if text is None:
             continue

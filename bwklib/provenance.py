@@ -92,6 +92,8 @@ def input_digests(data, scope: str) -> dict:
     }
     for name in sorted(data.tables):
         path = data.path(name)
+        if not path.exists():  # an optional file that is absent
+            continue
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         if not is_region(data, scope) and name in PER_LOCATION_TABLES:
             frame = data[name]

@@ -342,22 +342,30 @@ def finance_chart(data: YearData, scope: str) -> Html:
 
 
 def income_chart(data: YearData, scope: str) -> Html:
-    """Actual income per funder."""
+    """Actual income per funder, and the valued volunteer hours where the data has them."""
     from . import charts  # matplotlib loads only when a chart is drawn
 
     table = fin.finance_lines(data, scope)
-    income = table[table.kind == "income"].set_index("line")["actual"]
+    income = table[table.kind == "income"].set_index("line")["actual"].astype(float)
     labels = list(table[table.kind == "income"].chart_label)
-    return block(
-        charts.hbar(
-            income,
-            labels,
-            f"Inkomsten {data.year} — {cons.scope_name(data, scope)}",
-            "Bedrag in euro's",
-            annotate=format_eur,
-            shares=cons.shares(income),
+    value, how, note = fin.volunteer_value(data, scope)
+    parts = []
+    title = f"Inkomsten {data.year} — {cons.scope_name(data, scope)}"
+    if value is not None:
+        income = pd.concat([income, pd.Series({"vrijwilligersuren": value})])
+        labels.append("Ureninvestering bewoners / vrijwilligers")
+        title = (
+            f"Inkomsten {data.year} en vrijwilligersuren in euro's — {cons.scope_name(data, scope)}"
         )
+        shown = "berekend als uren × uurtarief" if how == "berekend" else "de gepubliceerde waarde"
+        parts.append(
+            f"<p><small>Ureninvestering bewoners / vrijwilligers: {format_eur(value)}, "
+            f"{shown}. {esc(note)}</small></p>"
+        )
+    chart = charts.hbar(
+        income, labels, title, "Bedrag in euro's", annotate=format_eur, shares=cons.shares(income)
     )
+    return block(chart, *parts)
 
 
 def results_overview(data: YearData, region: str) -> Html:

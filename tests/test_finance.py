@@ -87,3 +87,33 @@ class TestFinanceLines:
 
     def test_lines_in_definition_order(self, data2019):
         assert list(finance_lines(data2019, "de-klop").line) == list(data2019["finance_lines"].line)
+
+
+class TestVolunteerValue:
+    def test_2019_shows_the_published_amount_as_such(self, data2019):
+        from bwklib.finance import volunteer_value
+
+        value, how, note = volunteer_value(data2019, "utrecht")
+        assert (value, how) == (369200, "gepubliceerd") and "niet narekenen" in note
+        assert volunteer_value(data2019, "top") == (None, "", "")
+
+    def test_hours_times_rate_when_given(self, data_copy):
+        from bwklib.figures import compute_figures
+        from bwklib.finance import volunteer_value
+        from bwklib.loading import load_year
+
+        (data_copy / "2019/volunteer_hours.csv").write_text(
+            "scope,hours,hourly_rate,published_value,source_location,note\n"
+            "utrecht,24500,15.07,369200,,\n",
+            encoding="utf-8",
+        )
+        data = load_year(2019, data_copy)
+        assert volunteer_value(data, "utrecht")[:2] == (pytest.approx(24500 * 15.07), "berekend")
+        figs = compute_figures(data, ["utrecht"]).set_index("key")
+        assert figs.loc["volunteer_value", "value"] == pytest.approx(369215)
+
+    def test_file_is_optional(self, data_copy):
+        from bwklib.loading import load_year
+
+        (data_copy / "2019/volunteer_hours.csv").unlink()
+        assert load_year(2019, data_copy)["volunteer_hours"].empty

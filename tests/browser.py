@@ -1,0 +1,219 @@
+"""Shared Playwright helpers for the browser tests: Debian's Chromium, offline pages, page facts.
+
+The browser is the system's Chromium (`apt-get install chromium`, see .ci/run), never one that
+Playwright downloads. Every page is opened from a file:// URL with every other request aborted, so a
+report that tries to load anything (a script, a font, an image) shows up as a blocked request.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+INDEX = "index"
+AUDIT_SUFFIX = "-audit"
+
+
+def chromium_executable() -> str | None:
+    """Debian's Chromium: /usr/bin/chromium, else `chromium` on PATH, else None."""
+    if SYSTEM_CHROMIUM.is_file():
+        return str(SYSTEM_CHROMIUM)
+    return shutil.which("chromium")
+
+
+requires_chromium = pytest.mark.skipif(
+    chromium_executable() is None,
+    reason="Chromium not installed (/usr/bin/chromium or `chromium` on PATH); "
+    "install it with `apt-get install chromium` (.ci/run does so in CI)",
+)
+
+
+@contextmanager
+def launch() -> Iterator[Browser]:
+    """Headless system Chromium, closed afterwards."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_executable(), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_context(browser: Browser, mobile: bool = False) -> BrowserContext:
+    """A fresh context: desktop (1280 px) or a phone (390 px, meta viewport honoured)."""
+    if mobile:
+        return browser.new_context(
+            viewport=MOBILE,
+            is_mobile=True,
+            has_touch=True,
+            device_scale_factor=1,
+            service_workers="block",
+        )
+    return browser.new_context(viewport=DESKTOP, device_scale_factor=1, service_workers="block")
+
+
+@dataclass
+class PageLog:
+    """What happened while a page loaded: errors, requests other than the file, dialogs."""
+
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Every console error, uncaught exception, blocked or failed request, as one list."""
+        return (
+            [f"console error: {m}" for m in self.console_errors]
+            + [f"page error: {m}" for m in self.page_errors]
+            + [f"blocked request: {u}" for u in self.blocked]
+            + [f"failed request: {u}" for u in self.failed]
+        )
+
+
+def same_url(a: str, b: str) -> bool:
+    """Two URLs equal up to percent-encoding and a fragment."""
+    return unquote(a.split("#", 1)[0]) == unquote(b.split("#", 1)[0])
+
+
+def open_file(
+    context: BrowserContext, path: Path, init_script: str | None = None
+) -> tuple[Page, PageLog]:
+    """Open a local HTML file with every request other than the file itself aborted.
+
+    data: URIs (the embedded charts) are not requests and load as usual. Dialogs are recorded and
+    dismissed. Returns the page, loaded (images included), and its log.
+    """
+    page = context.new_page()
+    url = Path(path).resolve().as_uri()
+    log = PageLog(url)
+
+    def route(r):
+        if same_url(r.request.url, url):
+            r.continue_()
+        else:
+            log.blocked.append(r.request.url[:200])
+            r.abort("blockedbyclient")
+
+    def failed(request):
+        if not same_url(request.url, url) and request.url[:200] in log.blocked:
+            return  # already recorded as blocked
+        log.failed.append(f"{request.url[:200]} ({request.failure})")
+
+    def console(message):
+        if message.type == "error":
+            log.console_errors.append(message.text[:300])
+
+    def dialog(d):
+        log.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    if init_script:
+        page.add_init_script(init_script)
+    page.on("console", console)
+    page.on("pageerror", lambda e: log.page_errors.append(str(e)[:300]))
+    page.on("requestfailed", failed)
+    page.on("dialog", dialog)
+    page.route("**/*", route)
+    page.goto(url, wait_until="load")
+    return page, log
+
+
+def report_names(data_dir: Path, year: int) -> list[str]:
+    """Every HTML page of a year, by file stem: each location and region, its audit version, index.
+
+    Read from locations.csv and regions.csv, so the list follows the data, as the pipeline does.
+    """
+    scopes = []
+    for table, column in (("locations", "location"), ("regions", "region")):
+        with open(Path(data_dir) / str(year) / f"{table}.csv", encoding="utf-8", newline="") as f:
+            scopes += [row[column] for row in csv.DictReader(f)]
+    return [name for s in scopes for name in (s, s + AUDIT_SUFFIX)] + [INDEX]
+
+
+def scope_of(name: str) -> str | None:
+    """The scope id of a page stem ('top-audit' -> 'top'); None for the index page."""
+    return None if name == INDEX else name.removesuffix(AUDIT_SUFFIX)
+
+
+# The page scripts below run in the browser; each returns plain JSON.
+
+CHARTS_JS = """() => [...document.querySelectorAll('figure.bwk-chart img')].map(img => ({
+    alt: img.alt,
+    src: (img.getAttribute('src') || '').slice(0, 30),
+    complete: img.complete,
+    naturalWidth: img.naturalWidth,
+    naturalHeight: img.naturalHeight,
+    shownWidth: img.getBoundingClientRect().width,
+}))"""
+
+BAND_COLOURS_JS = """(bands) => Object.fromEntries(bands.map(band => [band,
+    [...document.querySelectorAll('.band-' + band)].map(el => {
+        const style = getComputedStyle(el);
+        return [style.backgroundColor, style.color];
+    })]))"""
+
+PRINT_BREAKS_JS = """() => [...document.querySelectorAll('figure')].map(f =>
+    getComputedStyle(f).breakInside)"""
+
+# Horizontal overflow at phone width. `text`: with tables and code blocks (which may scroll) taken
+# out of the layout, how wide the page is and which elements stick out. `page`: with everything in,
+# how wide the page is and which tables stick out of it (a table in its own scroll box does not).
+OVERFLOW_JS = """(tolerance) => {
+    const root = document.documentElement;
+    const viewport = root.clientWidth;
+    const describe = el => el.tagName.toLowerCase()
+        + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+        + ' "' + (el.textContent || '').trim().slice(0, 50) + '"';
+    const scrolls = el => {
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+            if (getComputedStyle(p).overflowX !== 'visible') return true;
+        }
+        return false;
+    };
+    const sticking = selector => [...document.body.querySelectorAll(selector)]
+        .filter(el => {
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && r.right > viewport + tolerance && !scrolls(el);
+        })
+        .map(el => describe(el) + ' right=' + Math.round(el.getBoundingClientRect().right));
+    const pageWidth = Math.max(root.scrollWidth, document.body.scrollWidth);
+    const wideTables = sticking('table');
+    const hidden = [...document.querySelectorAll('table, pre')].map(el => [el, el.style.display]);
+    hidden.forEach(([el]) => { el.style.display = 'none'; });
+    const textWidth = Math.max(root.scrollWidth, document.body.scrollWidth);
+    const wideText = sticking('*');
+    hidden.forEach(([el, display]) => { el.style.display = display; });
+    return {viewport, pageWidth, wideTables: wideTables.slice(0, 10),
+            textWidth, wideText: wideText.slice(0, 10)};
+}"""
+
+
+def rgb(hex_colour: str) -> str:
+    """'#1b7837' -> 'rgb(27, 120, 55)', as getComputedStyle reports an opaque colour."""
+    h = hex_colour.lstrip("#")
+    return "rgb({}, {}, {})".format(*(int(h[i : i + 2], 16) for i in (0, 2, 4)))
