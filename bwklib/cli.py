@@ -43,6 +43,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--force", action="store_true", help="alle rapporten opnieuw maken, ook ongewijzigde"
     )
+    r.add_argument(
+        "--pdf", action="store_true", help="ook PDF's van de rapporten maken (vraagt om Chromium)"
+    )
     e = sub.add_parser(
         "export", help="scores.csv, figures.csv, checks.csv en provenance.json schrijven"
     )
@@ -74,7 +77,9 @@ def cmd_run(args) -> int:
     """Build every report; exit 1 when a report failed."""
     from .pipeline import run
 
-    summary = run(args.year, args.data_dir, args.output_dir, jobs=args.jobs, force=args.force)
+    summary = run(
+        args.year, args.data_dir, args.output_dir, jobs=args.jobs, force=args.force, pdf=args.pdf
+    )
     for f in summary.failures:
         print(f"MISLUKT: {f.task.kind} {f.task.scope}: {f.error}", file=sys.stderr)
     return 1 if summary.failures else 0

@@ -488,6 +488,7 @@ def run(
     jobs: int | None = None,
     progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True),
     force: bool = False,
+    pdf: bool = False,
 ) -> RunSummary:
     """Build every report of a year into output_dir/<year>/.
 
@@ -501,6 +502,8 @@ def run(
         Worker processes; default the number of cores.
     force : bool
         Rebuild every report, even those whose inputs did not change.
+    pdf : bool
+        Also print each stakeholder report to PDF (pdf/<scope>.pdf) with a headless Chromium.
     progress : callable
         Receives one Dutch line per step.
 
@@ -543,6 +546,14 @@ def run(
                 progress,
             )
             write_index(data, staging, results)
+            if pdf:
+                from .pdf import write_pdfs
+
+                progress("PDF's maken met Chromium…")
+                try:
+                    write_pdfs(staging, [r.task.scope for r in results if r.ok])
+                except RuntimeError as e:
+                    raise RunError(str(e)) from e
             publish(staging, output_dir / str(year))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

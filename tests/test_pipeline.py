@@ -135,3 +135,18 @@ class TestReproducible:
         assert "Zo zijn de kengetallen berekend" in text(year / "top-audit.html")
         assert "Zo zijn de kengetallen berekend" not in text(year / "top.html")
         assert "Herkomst" in text(year / "top.html")
+
+
+class TestPdf:
+    def test_prints_a_stakeholder_report(self, built, tmp_path):
+        import shutil as sh
+
+        from bwklib.pdf import find_chromium, write_pdfs
+
+        if find_chromium() is None:
+            pytest.skip("Chromium is not installed (.ci/run installs it)")
+        _, year, _ = built
+        copy = tmp_path / "2019"
+        sh.copytree(year, copy)
+        (pdf,) = write_pdfs(copy, ["de-klop"])
+        assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 50_000
