@@ -97,9 +97,10 @@ def html_table(
             tds.append(cell(value, cls))
         body.append("<tr>" + "".join(tds) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    # The wrapper scrolls a wide table inside its own box, so the page never scrolls sideways.
     return (
-        f'<table class="{esc(css)}">{cap}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<div class="bwk-scroll"><table class="{esc(css)}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
@@ -120,6 +121,7 @@ def stylesheet(bands) -> str:
 .bwk .subtitle {{ color: #4a5b6c; margin-bottom: 1rem; }}
 .bwk table.bwk-table {{ border-collapse: collapse; margin: 0.6rem 0 1.2rem; width: 100%;
         table-layout: auto; font-size: 14px; }}
+.bwk .bwk-scroll {{ overflow-x: auto; max-width: 100%; }}
 .bwk .bwk-table caption {{ text-align: left; font-weight: 600; padding: 0.3rem 0; }}
 .bwk .bwk-table th, .bwk .bwk-table td {{ border: none; border-bottom: 1px solid #d5dde5;
         padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; line-height: 1.35; }}

@@ -51,8 +51,8 @@ def write_index(data, out_dir: Path, results) -> Path:
                 f"<td>{report_links(loc, lr.ok, lr.error)}</td></tr>"
             )
         parts.append(
-            '<table class="bwk-table"><thead><tr><th>Buurtwerkkamer</th><th>Rapporten</th>'
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            '<div class="bwk-scroll"><table class="bwk-table"><thead><tr><th>Buurtwerkkamer</th><th>Rapporten</th>'
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
         parts.append("<h3>Aantal indicatoren per kleur</h3>")
         parts.append(band_overview(data, region.region))

@@ -67,9 +67,10 @@ def validate_link(url: str) -> bool:
 
 
 def renderer() -> MarkdownIt:
-    """A CommonMark renderer without raw HTML, with tables and safe links."""
+    """A CommonMark renderer without raw HTML or images, with tables and safe links."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
+    md.disable("image")  # an image would be loaded from elsewhere; ![x](url) stays a plain link
     md.validateLink = validate_link
     return md
 

@@ -73,3 +73,9 @@ class TestLoadStories:
         data = load_year(2019, data_copy)
         assert "Veel." in data.stories["de-klop"]
         assert folder / "de-klop.md" in data.files
+
+
+class TestNoRemoteImages:
+    def test_image_syntax_does_not_load_anything(self):
+        html = render("![foto](https://example.com/a.png)")
+        assert "<img" not in html and 'src="' not in html
