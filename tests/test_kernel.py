@@ -1,0 +1,57 @@
+"""Kernel start-up: a kernel that fails to start is retried once, then reported (not raised)."""
+
+import pytest
+
+from bwklib import pipeline
+from bwklib.loading import load_year
+
+
+@pytest.fixture
+def task():
+    data = load_year(2019)
+    return next(t for t in pipeline.plan(data) if t.scope == "de-klop")
+
+
+@pytest.fixture(autouse=True)
+def fresh_worker_kernel(monkeypatch):
+    """Each test starts as a new worker: no kernel yet."""
+    monkeypatch.setattr(pipeline, "_KERNEL", None)
+    yield
+    if pipeline._KERNEL is not None:
+        pipeline._KERNEL.stop()
+
+
+def flaky_start(monkeypatch, failures: int):
+    calls = []
+    real = pipeline.WorkerKernel.start
+
+    def start(self):
+        calls.append(1)
+        if len(calls) <= failures:
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+        real(self)
+
+    monkeypatch.setattr(pipeline.WorkerKernel, "start", start)
+    return calls
+
+
+class TestKernelStart:
+    def test_one_failure_is_retried(self, monkeypatch, task, tmp_path):
+        calls = flaky_start(monkeypatch, failures=1)
+        (tmp_path / "notebooks").mkdir()
+        result = pipeline.execute(task, str(pipeline.paths.NOTEBOOK_DIR), str(tmp_path))
+        assert result.ok and len(calls) == 2
+        assert (tmp_path / "de-klop.html").exists()
+
+    def test_two_failures_are_reported(self, monkeypatch, task, tmp_path):
+        calls = flaky_start(monkeypatch, failures=2)
+        (tmp_path / "notebooks").mkdir()
+        result = pipeline.execute(task, str(pipeline.paths.NOTEBOOK_DIR), str(tmp_path))
+        assert not result.ok and len(calls) == 2
+        assert "de kernel start niet (na een tweede poging)" in result.error
+
+    def test_a_dead_kernel_is_replaced(self, task, tmp_path):
+        (tmp_path / "notebooks").mkdir()
+        assert pipeline.execute(task, str(pipeline.paths.NOTEBOOK_DIR), str(tmp_path)).ok
+        pipeline._KERNEL.km.shutdown_kernel(now=True)  # as if it died
+        assert pipeline.execute(task, str(pipeline.paths.NOTEBOOK_DIR), str(tmp_path)).ok
