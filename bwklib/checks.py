@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from .figures import REQUIRED_KEYS
 from .formatting import round_half_up
 
 CHECK_COLUMNS = [
@@ -34,14 +35,7 @@ FINANCE_KEYS = {
     "housing_total": "Deelnemers over alle woningcorporaties",
     "generic_total": "Totaal onder 'Generiek'",
 }
-FINANCE_FIGURES = {
-    "income_total",
-    "expense_total",
-    "balance",
-    "sroi_share",
-    "indirect_share",
-    "people_share",
-}
+FINANCE_FIGURES = set(REQUIRED_KEYS)
 BASIS_NL = {"budget": "begroting", "actual": "realisatie"}
 
 

@@ -16,19 +16,9 @@ import pandas as pd
 from .checks import CHECK_COLUMNS, compute_checks
 from .figures import FIGURE_COLUMNS, compute_figures
 from .provenance import collect
-from .scoring import score_all
+from .scoring import SCORE_COLUMNS, score_all
 
-SCORE_EXPORT_COLUMNS = [
-    "year",
-    "location",
-    "indicator",
-    "label",
-    "section",
-    "result",
-    "target",
-    "achievement",
-    "band",
-]
+SCORE_EXPORT_COLUMNS = [c for c in SCORE_COLUMNS if c != "rule"]  # the rule id stays internal
 
 
 def plain(value) -> str:

@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
-FLAGS = [
-    "--headless",
+# Chromium with its network features off: nothing is fetched besides the file itself.
+CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -21,8 +21,8 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--no-pdf-header-footer",
 ]
+FLAGS = ["--headless", *CHROMIUM_FLAGS, "--no-pdf-header-footer"]
 
 
 def find_chromium() -> str | None:
