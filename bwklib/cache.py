@@ -84,10 +84,8 @@ def write_manifest(year_dir: Path, keys: dict) -> None:
     (Path(year_dir) / MANIFEST).write_text(text, encoding="utf-8")
 
 
-def reuse(task, key: str, manifest: dict, previous: Path, staging: Path) -> bool:
-    """Link a report's files from the previous output into staging when its key is unchanged."""
-    if manifest.get(task.scope) != key:
-        return False
+def link_outputs(task, previous: Path, staging: Path) -> bool:
+    """Hard-link (or copy) a report's files from the previous output into staging, if all exist."""
     files = outputs(task)
     if not all((previous / f).is_file() for f in files):
         return False
@@ -99,3 +97,8 @@ def reuse(task, key: str, manifest: dict, previous: Path, staging: Path) -> bool
         except OSError:
             shutil.copy2(previous / f, target)
     return True
+
+
+def reuse(task, key: str, manifest: dict, previous: Path, staging: Path) -> bool:
+    """Link a report's files from the previous output into staging when its key is unchanged."""
+    return manifest.get(task.scope) == key and link_outputs(task, previous, staging)

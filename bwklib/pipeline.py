@@ -61,6 +61,7 @@ class TaskResult:
     seconds: float
     files: list[str] = field(default_factory=list)
     error: str = ""
+    kept_previous: bool = False  # a failed report whose previous version was kept
 
 
 def plan(data: YearData) -> list[Task]:
@@ -461,7 +462,9 @@ def build_reports(
 ) -> list[TaskResult]:
     """Reuse every report whose inputs are unchanged; execute the rest in parallel.
 
-    The keys of the reports built successfully are written to the staging folder's manifest.
+    A report that fails keeps its previous version, if there is one (the index says so). The keys of
+    the reports built successfully are written to the staging folder's manifest, so a failed one is
+    rebuilt next time.
     """
     code, env = cache.code_digest(), cache.environment()
     keys = {t.scope: cache.task_key(data, t, notebook_dir, code, env) for t in tasks}
@@ -475,6 +478,9 @@ def build_reports(
     if todo:
         progress(f"{len(todo)} rapport(en) maken met {min(jobs, len(todo))} processen…")
         results += run_tasks(todo, notebook_dir, staging, jobs, progress)
+    for r in results:
+        if not r.ok:  # nothing already produced is lost: keep the previous version, say so
+            r.kept_previous = cache.link_outputs(r.task, previous, staging)
     cache.write_manifest(staging, {r.task.scope: keys[r.task.scope] for r in results if r.ok})
     order = {t.scope: i for i, t in enumerate(tasks)}
     return sorted(results, key=lambda r: order[r.task.scope])

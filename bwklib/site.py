@@ -14,11 +14,15 @@ def link(href: str, text: str) -> str:
     return f'<a href="{esc(href)}">{esc(text)}</a>'
 
 
-def report_links(scope: str, ok: bool, error: str) -> str:
-    """Links to the stakeholder and audit report of a scope, or its error when it failed."""
-    if not ok:
-        return f'<span class="notice">Rapport mislukt: {esc(error)}</span>'
-    return f"{link(f'{scope}.html', 'Rapport')} · {link(f'{scope}-audit.html', 'Auditversie (met code)')}"
+def report_links(result) -> str:
+    """Links to the stakeholder and audit report of a scope; on failure the error, and the links to
+    the previous version when that was kept."""
+    scope = result.task.scope
+    links = f"{link(f'{scope}.html', 'Rapport')} · {link(f'{scope}-audit.html', 'Auditversie (met code)')}"
+    if result.ok:
+        return links
+    kept = f" De vorige versie blijft beschikbaar: {links}" if result.kept_previous else ""
+    return f'<span class="notice">Rapport mislukt: {esc(result.error)}.{kept}</span>'
 
 
 def write_index(data, out_dir: Path, results) -> Path:
@@ -42,13 +46,12 @@ def write_index(data, out_dir: Path, results) -> Path:
     for region in data["regions"].itertuples():
         r = status.get(region.region)
         parts.append(f"<h2>{esc(region.title)}</h2>")
-        parts.append(f"<p>Geconsolideerd rapport: {report_links(region.region, r.ok, r.error)}</p>")
+        parts.append(f"<p>Geconsolideerd rapport: {report_links(r)}</p>")
         rows = []
         for loc in cons.scope_locations(data, region.region):
             lr = status.get(loc)
             rows.append(
-                f"<tr><td>{esc(cons.scope_name(data, loc))}</td>"
-                f"<td>{report_links(loc, lr.ok, lr.error)}</td></tr>"
+                f"<tr><td>{esc(cons.scope_name(data, loc))}</td><td>{report_links(lr)}</td></tr>"
             )
         parts.append(
             '<div class="bwk-scroll"><table class="bwk-table"><thead><tr><th>Buurtwerkkamer</th><th>Rapporten</th>'

@@ -75,6 +75,35 @@ class TestFailingNotebook:
         assert "Niet gelukt" in index and "ValueError: kapot" in index
         assert "de-verbinding" not in json.loads((year / ".bwk-manifest.json").read_text())
 
+    def test_a_failed_report_keeps_its_previous_version(self, baseline, tmp_path):
+        data, out = baseline
+        year = out / "2019"
+        before = (year / "de-verbinding.html").read_bytes()
+        notebooks = tmp_path / "notebooks"
+        shutil.copytree(paths.NOTEBOOK_DIR, notebooks)
+        nb = nbformat.read(notebooks / "locatie.ipynb", as_version=4)
+        nb.cells.insert(
+            3,
+            nbformat.v4.new_code_cell(
+                'if location == "de-verbinding":\n    raise ValueError("kapot")'
+            ),
+        )
+        nbformat.write(nb, notebooks / "locatie.ipynb")
+        summary = run(
+            2019,
+            data_dir=data,
+            output_dir=out,
+            notebook_dir=notebooks,
+            jobs=2,
+            progress=lambda s: None,
+        )
+        (failure,) = summary.failures
+        assert failure.kept_previous
+        assert (year / "de-verbinding.html").read_bytes() == before
+        index = (year / "index.html").read_text(encoding="utf-8")
+        assert "De vorige versie blijft beschikbaar" in index
+        assert "de-verbinding" not in json.loads((year / ".bwk-manifest.json").read_text())
+
     def test_cli_exits_non_zero(self, data_copy, tmp_path):
         (data_copy / "2019" / "results.csv").unlink()
         r = subprocess.run(
