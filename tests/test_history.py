@@ -45,3 +45,21 @@ class TestComparison:
         )
         assert t.loc["sroi_share", "change"] == 0
         assert figures_of_year(2019, data.data_dir).year.unique().tolist() == [2019]
+
+
+class TestTrend:
+    def test_three_years_give_a_trend_chart(self, data_copy):
+        from bwklib.views import comparison_section
+
+        shutil.rmtree(data_copy / "2018")
+        for year in ("2020", "2021"):
+            shutil.copytree(data_copy / "2019", data_copy / year)
+        data = load_year(2021, data_copy)
+        html = str(comparison_section(data, "top"))
+        assert (
+            "Verschil met 2020" in html
+            and "bwk-chart" in html
+            and "Ontwikkeling over de jaren" in html
+        )
+        two = str(comparison_section(load_year(2020, data_copy), "top"))
+        assert "bwk-chart" not in two
