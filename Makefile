@@ -27,12 +27,12 @@ test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## Check code style with ruff
-	$(BIN)/ruff check bwklib tests
-	$(BIN)/ruff format --check bwklib tests
+	$(BIN)/ruff check bwklib tests benchmarks
+	$(BIN)/ruff format --check bwklib tests benchmarks
 
 format: $(STAMP) ## Format code with ruff and strip notebook outputs
-	$(BIN)/ruff format bwklib tests
-	$(BIN)/ruff check --fix bwklib tests
+	$(BIN)/ruff format bwklib tests benchmarks
+	$(BIN)/ruff check --fix bwklib tests benchmarks
 	$(BIN)/nbstripout notebooks/*.ipynb
 
 bench: $(STAMP) ## Time bwk against the naive papermill/nbconvert loop (prints figures; about 3 min)

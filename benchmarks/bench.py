@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from benchmarks.synthetic import make  # noqa: E402
 
 
 def measure(cmd: list[str], **kw) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MiB) of a command and all its descendants."""
+    """Wall seconds and peak memory (MiB, proportional set size) of a command and its descendants."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kw)
     peak, done = 0, threading.Event()
@@ -39,10 +38,11 @@ def measure(cmd: list[str], **kw) -> tuple[float, float]:
         while not done.is_set():
             try:
                 procs = [parent, *parent.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+                # PSS: shared pages are split between processes, so forks are not counted twice
+                peak = max(peak, sum(p.memory_full_info().pss for p in procs if p.is_running()))
             except psutil.Error:
                 pass
-            time.sleep(0.05)
+            time.sleep(0.1)
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
@@ -64,20 +64,46 @@ def naive(data: Path, work: Path) -> float:
     for t in tasks:
         out = work / f"{t.scope}.ipynb"
         params = [x for k, v in t.parameters.items() for x in ("-p", k, str(v))]
-        subprocess.run([BIN / "papermill", ROOT / "notebooks" / t.notebook, out, *params, "-k", "python3",
-                        "--cwd", ROOT / "notebooks", "--no-progress-bar"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                BIN / "papermill",
+                ROOT / "notebooks" / t.notebook,
+                out,
+                *params,
+                "-k",
+                "python3",
+                "--cwd",
+                ROOT / "notebooks",
+                "--no-progress-bar",
+            ],
+            check=True,
+            capture_output=True,
+        )
         for extra in ([], ["--no-input"]):
-            subprocess.run([BIN / "jupyter", "nbconvert", "--to", "html", *extra, out, "--output",
-                            f"{t.scope}{'-s' if extra else ''}"], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    BIN / "jupyter",
+                    "nbconvert",
+                    "--to",
+                    "html",
+                    *extra,
+                    out,
+                    "--output",
+                    f"{t.scope}{'-s' if extra else ''}",
+                ],
+                check=True,
+                capture_output=True,
+            )
     return time.perf_counter() - start
 
 
 def main() -> None:
     bwk = [str(BIN / "bwk")]
     cores = len(os.sched_getaffinity(0))
-    print(f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, "
-          f"{psutil.virtual_memory().total / 2**30:.0f} GiB")
+    print(
+        f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         floor, _ = measure([sys.executable, "-c", "import pandas, matplotlib.pyplot"])
@@ -94,10 +120,27 @@ def main() -> None:
         ]
         for n in (10, 50):
             data = make(ROOT / "data", tmp / f"syn{n}", n)
-            d, d_mem = measure([*bwk, "--data-dir", str(data), "--output-dir", str(tmp / f"o{n}"), "run",
-                                "--year", "2019", "--force"])
-            rows.append((f"(d) bwk run --force, {n} synthetic locations + region", d, d_mem,
-                         f"{d / (n + 1):.2f} s per notebook"))
+            d, d_mem = measure(
+                [
+                    *bwk,
+                    "--data-dir",
+                    str(data),
+                    "--output-dir",
+                    str(tmp / f"o{n}"),
+                    "run",
+                    "--year",
+                    "2019",
+                    "--force",
+                ]
+            )
+            rows.append(
+                (
+                    f"(d) bwk run --force, {n} synthetic locations + region",
+                    d,
+                    d_mem,
+                    f"{d / (n + 1):.2f} s per notebook",
+                )
+            )
     print(f"{'what':<55} {'wall s':>8} {'peak MiB':>9}  note")
     for name, secs, mem, note in rows:
         print(f"{name:<55} {secs:8.2f} {'' if mem is None else f'{mem:9.0f}':>9}  {note}")

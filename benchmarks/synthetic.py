@@ -6,8 +6,13 @@ import csv
 import shutil
 from pathlib import Path
 
-PER_LOCATION = ["results.csv", "participants_activity.csv", "participants_housing.csv",
-                "generic_counts.csv", "finance.csv"]
+PER_LOCATION = [
+    "results.csv",
+    "participants_activity.csv",
+    "participants_housing.csv",
+    "generic_counts.csv",
+    "finance.csv",
+]
 
 
 def read(path: Path) -> tuple[list[str], list[dict]]:

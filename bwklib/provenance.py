@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import platform
 import subprocess
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -21,8 +22,12 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+@cache
 def git_state(root: Path = paths.ROOT) -> dict:
-    """The commit of the code and whether the tracked tree differs from it (None outside git)."""
+    """The commit of the code and whether the tracked tree differs from it (None outside git).
+
+    Asked once per process: a run's workers execute many notebooks within seconds.
+    """
 
     def git(*args):
         return subprocess.run(
