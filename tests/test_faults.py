@@ -46,22 +46,26 @@ def baseline(tmp_path_factory):
     return data, out
 
 
+@pytest.fixture
+def broken_notebooks(tmp_path):
+    """A copy of notebooks/ whose locatie notebook fails for de-verbinding only."""
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(paths.NOTEBOOK_DIR, notebooks)
+    nb = nbformat.read(notebooks / "locatie.ipynb", as_version=4)
+    boom = 'if location == "de-verbinding":\n    raise ValueError("kapot")'
+    nb.cells.insert(3, nbformat.v4.new_code_cell(boom))
+    nbformat.write(nb, notebooks / "locatie.ipynb")
+    return notebooks
+
+
 class TestFailingNotebook:
-    def test_one_location_fails_the_others_are_built(self, data_copy, tmp_path):
-        notebooks = tmp_path / "notebooks"
-        shutil.copytree(paths.NOTEBOOK_DIR, notebooks)
-        nb = nbformat.read(notebooks / "locatie.ipynb", as_version=4)
-        boom = nbformat.v4.new_code_cell(
-            'if location == "de-verbinding":\n    raise ValueError("kapot")'
-        )
-        nb.cells.insert(3, boom)
-        nbformat.write(nb, notebooks / "locatie.ipynb")
+    def test_one_location_fails_the_others_are_built(self, data_copy, broken_notebooks, tmp_path):
         out = tmp_path / "out"
         summary = run(
             2019,
             data_dir=data_copy,
             output_dir=out,
-            notebook_dir=notebooks,
+            notebook_dir=broken_notebooks,
             jobs=2,
             progress=lambda s: None,
         )
@@ -70,30 +74,20 @@ class TestFailingNotebook:
         assert "ValueError: kapot" in failure.error and "cel" in failure.error
         year = out / "2019"
         assert (year / "top.html").exists() and (year / "utrecht.html").exists()
-        assert not (year / "de-verbinding.html").exists()
+        assert not (year / "de-verbinding.html").exists() and not failure.kept_previous
         index = (year / "index.html").read_text(encoding="utf-8")
         assert "Niet gelukt" in index and "ValueError: kapot" in index
         assert "de-verbinding" not in json.loads((year / ".bwk-manifest.json").read_text())
 
-    def test_a_failed_report_keeps_its_previous_version(self, baseline, tmp_path):
+    def test_a_failed_report_keeps_its_previous_version(self, baseline, broken_notebooks):
         data, out = baseline
         year = out / "2019"
         before = (year / "de-verbinding.html").read_bytes()
-        notebooks = tmp_path / "notebooks"
-        shutil.copytree(paths.NOTEBOOK_DIR, notebooks)
-        nb = nbformat.read(notebooks / "locatie.ipynb", as_version=4)
-        nb.cells.insert(
-            3,
-            nbformat.v4.new_code_cell(
-                'if location == "de-verbinding":\n    raise ValueError("kapot")'
-            ),
-        )
-        nbformat.write(nb, notebooks / "locatie.ipynb")
         summary = run(
             2019,
             data_dir=data,
             output_dir=out,
-            notebook_dir=notebooks,
+            notebook_dir=broken_notebooks,
             jobs=2,
             progress=lambda s: None,
         )
