@@ -110,12 +110,9 @@ def compute_checks(data, figures: pd.DataFrame, only: list[str] | None = None) -
         status, value = compare(p.reported, lookup.get((p.scope, p.key, p.basis)), p.unit)
         note = data_note(data, p.scope, p.key) if status == "differs" else ""
         if status == "differs" and not note:
-            note = (
-                "herberekend uit de gegevens per locatie; waar het verslag zichzelf tegenspreekt "
-                "staat de gekozen waarde met de reden in data/README.md"
-            )
+            note = "zie data/README.md: de gekozen waarden waar het verslag zichzelf tegenspreekt"
             if p.unit == "percent":
-                note = "het verslag rondt anders af of rekent met andere aantallen; " + note
+                note = "afgerond uit andere aantallen of anders afgerond; " + note
         if status == "not_reproducible":
             note = "bwk berekent dit cijfer niet uit de gegevens: er is geen bewerking die het oplevert"
         elif status == "agrees" and p.unit == "percent":
