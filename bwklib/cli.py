@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import paths
-from .errors import DataError
+from .errors import DataError, RunError
 
 
 def positive_int(text: str) -> int:
@@ -162,8 +162,6 @@ def cmd_import(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `bwk` console script."""
     args = parser().parse_args(argv)
-    from .pipeline import RunError
-
     try:
         commands = {
             "run": cmd_run,

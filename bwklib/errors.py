@@ -55,3 +55,7 @@ class DataError(Exception):
             else (f"{n} problemen gevonden in de gegevens:")
         )
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+
+class RunError(Exception):
+    """A run that cannot start or finish (another run holds the lock, no Chromium for --pdf)."""

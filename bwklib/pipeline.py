@@ -25,6 +25,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from . import cache, paths
+from .errors import RunError
 from .exports import write_exports
 from .loading import YearData, available_years, is_complete_year, load_year
 
@@ -32,10 +33,6 @@ KERNEL = "python3"
 STAKEHOLDER_SUFFIX = ""
 AUDIT_SUFFIX = "-audit"
 AUDIT_TAG = "audit-only"
-
-
-class RunError(Exception):
-    """A run that cannot start (for example another run holds the lock)."""
 
 
 @dataclass(frozen=True)
