@@ -39,6 +39,16 @@ class Problem:
         return f"{where}{found} — {self.expected}"
 
 
+def decode_utf8(raw: bytes, shown: str, problems: list[Problem], hint: str) -> str | None:
+    """Decode a file's bytes as UTF-8; on failure record a problem at the line where it fails."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        problems.append(Problem(shown, line, None, None, hint))
+        return None
+
+
 class DataError(Exception):
     """Raised with every problem found, so one run shows the analyst all there is to fix."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .errors import DataError, Problem
+from .errors import DataError, Problem, decode_utf8
 from .stories import read_stories, story_paths
 
 TYPE_HINTS = {
@@ -72,11 +72,27 @@ class YearData:
         return sorted([*tables, *self.story_files.values()])
 
 
+def file_problem(where: Path | str, message: str) -> DataError:
+    """A DataError with one problem about a whole folder or file."""
+    return DataError([Problem(display(where), None, None, None, message)])
+
+
 @cache
 def datapackage(data_dir: Path) -> dict:
-    """The resource descriptors of data/datapackage.json, by name."""
-    with open(Path(data_dir) / paths.DATAPACKAGE, encoding="utf-8") as f:
-        package = json.load(f)
+    """The resource descriptors of data/datapackage.json, by name.
+
+    Raises
+    ------
+    DataError
+        When the data folder or its datapackage.json is missing or is not valid JSON.
+    """
+    path = Path(data_dir) / paths.DATAPACKAGE
+    if not path.is_file():
+        raise file_problem(path, "niet gevonden; klopt de map met gegevens (--data-dir)?")
+    try:
+        package = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise file_problem(path, f"geen geldige JSON ({e}); herstel het bestand uit git") from None
     return {r["name"]: r for r in package["resources"]}
 
 
@@ -115,15 +131,10 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
             )
         )
         return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        problems.append(
-            Problem(
-                shown, line, None, None, "het bestand is geen UTF-8; sla het op als 'CSV UTF-8'"
-            )
-        )
+    text = decode_utf8(
+        raw, shown, problems, "het bestand is geen UTF-8; sla het op als 'CSV UTF-8'"
+    )
+    if text is None:
         return None
     if not text.strip():
         problems.append(
@@ -309,8 +320,23 @@ def is_complete_year(data_dir: Path, year: int) -> bool:
     )
 
 
+def complete_years(data_dir: Path) -> list[int]:
+    """Years whose data is complete (not partial, not awaiting `bwk import`), ascending."""
+    return [y for y in available_years(data_dir) if is_complete_year(data_dir, y)]
+
+
 def available_years(data_dir: Path) -> list[int]:
-    """Years with a data folder, ascending."""
+    """Years with a data folder, ascending.
+
+    Raises
+    ------
+    DataError
+        When the data folder itself does not exist.
+    """
+    if not Path(data_dir).is_dir():
+        raise file_problem(
+            data_dir, "de map met gegevens bestaat niet; geef de juiste map met --data-dir"
+        )
     return sorted(int(p.name) for p in Path(data_dir).iterdir() if p.is_dir() and p.name.isdigit())
 
 
@@ -370,32 +396,16 @@ def load_year(year: int, data_dir: Path = paths.DATA_DIR) -> YearData:
             )
             or "geen"
         )
-        raise DataError(
-            [
-                Problem(
-                    display(folder),
-                    None,
-                    None,
-                    None,
-                    f"de map voor jaar {year} bestaat niet; beschikbare jaren: {years}",
-                )
-            ]
+        raise file_problem(
+            folder, f"de map voor jaar {year} bestaat niet; beschikbare jaren: {years}"
         )
     problems: list[Problem] = []
     data = YearData(year=year, data_dir=data_dir)
     if is_partial_year(folder):
-        raise DataError(
-            [
-                Problem(
-                    display(folder),
-                    None,
-                    None,
-                    None,
-                    f"{year} bevat alleen losse cijfers ({KNOWN_FIGURES}) om mee te "
-                    "vergelijken, geen volledige gegevens; van dit jaar kan geen rapport "
-                    "worden gemaakt",
-                )
-            ]
+        raise file_problem(
+            folder,
+            f"{year} bevat alleen losse cijfers ({KNOWN_FIGURES}) om mee te vergelijken, geen "
+            "volledige gegevens; van dit jaar kan geen rapport worden gemaakt",
         )
     for name, resource in datapackage(data_dir).items():
         if resource["scope"] == "history":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import DataError, Problem
-from .loading import available_years, datapackage, display, is_partial_year
+from .loading import complete_years, datapackage, file_problem
 from .workbook import SHEETS, WORKBOOK_NAME, build_workbook, read_definitions
 
 PUBLISHED = "published"
@@ -33,22 +33,6 @@ def definition_names(package: dict) -> list[str]:
     ]
 
 
-def complete_years(data_dir: Path, package: dict) -> list[int]:
-    """Years with their own locations and results (not partial, not awaiting import), ascending."""
-    needed = [package[name]["path"] for name in ("locations", "results")]
-    return [
-        y
-        for y in available_years(data_dir)
-        if all((paths.year_dir(data_dir, y) / name).exists() for name in needed)
-        and not is_partial_year(paths.year_dir(data_dir, y))
-    ]
-
-
-def fail(where: Path | str, message: str) -> DataError:
-    """A DataError with one problem about a folder or file."""
-    return DataError([Problem(display(where), None, None, None, message)])
-
-
 def source_year(data_dir: Path, package: dict, year: int, given: int | None) -> int:
     """The year to start from: the one given, or the latest complete year before `year`.
 
@@ -57,18 +41,18 @@ def source_year(data_dir: Path, package: dict, year: int, given: int | None) -> 
     DataError
         When the given year has no complete data, or no earlier year has.
     """
-    years = [y for y in complete_years(data_dir, package) if y != year]
+    years = [y for y in complete_years(data_dir) if y != year]
     shown = ", ".join(map(str, years)) or "geen"
     if given is not None:
         if given not in years:
-            raise fail(
+            raise file_problem(
                 paths.year_dir(data_dir, given),
                 f"van {given} zijn geen volledige gegevens om mee te beginnen; kies een van: {shown}",
             )
         return given
     earlier = [y for y in years if y < year]
     if not earlier:
-        raise fail(
+        raise file_problem(
             data_dir, f"er is geen eerder jaar dan {year} om mee te beginnen (jaren: {shown})"
         )
     return earlier[-1]
@@ -77,7 +61,7 @@ def source_year(data_dir: Path, package: dict, year: int, given: int | None) -> 
 def check_target(folder: Path) -> None:
     """The new year's folder must not exist yet (an empty folder is fine)."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise fail(
+        raise file_problem(
             folder,
             "deze map bestaat al en is niet leeg; kies een ander jaar, of hernoem of verwijder "
             "de map eerst als u opnieuw wilt beginnen",
@@ -117,7 +101,7 @@ def check_region(source: Path, package: dict, region: str | None) -> None:
         raise DataError(problems)
     known = [r["region"] for r in rows]
     if region not in known:
-        raise fail(
+        raise file_problem(
             source / package["regions"]["path"],
             f"onbekende regio {region!r}; verwacht een van: " + ", ".join(known),
         )

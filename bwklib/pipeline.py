@@ -20,14 +20,14 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
 from . import cache, paths
 from .errors import RunError
 from .exports import write_exports
-from .loading import YearData, available_years, is_complete_year, load_year
+from .loading import YearData, complete_years, load_year
 
 KERNEL = "python3"
 STAKEHOLDER_SUFFIX = ""
@@ -51,12 +51,11 @@ class Task:
 
 @dataclass
 class TaskResult:
-    """What a worker reports back: the files it wrote, or where and why the notebook failed."""
+    """What a worker reports back: success and the time taken, or where and why it failed."""
 
     task: Task
     ok: bool
     seconds: float
-    files: list[str] = field(default_factory=list)
     error: str = ""
     kept_previous: bool = False  # a failed report whose previous version was kept
 
@@ -87,7 +86,7 @@ def plan(data: YearData) -> list[Task]:
 
 def latest_year(data_dir: Path) -> int:
     """The most recent year whose data is complete (a year just begun with new-year is skipped)."""
-    years = [y for y in available_years(data_dir) if is_complete_year(data_dir, y)]
+    years = complete_years(data_dir)
     if not years:
         raise RunError(f"geen volledige jaarmap gevonden in {data_dir}")
     return years[-1]
@@ -309,13 +308,11 @@ def execute(task: Task, notebook_dir: str, staging: str) -> TaskResult:
     normalise(nb)
     nb.metadata["title"] = task.title
     nbformat.write(nb, out_nb)
-    files = [str(out_nb)]
     for exporter, suffix in zip(exporters(), (STAKEHOLDER_SUFFIX, AUDIT_SUFFIX), strict=True):
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": task.title}})
         target = Path(staging) / f"{task.scope}{suffix}.html"
         target.write_text(body, encoding="utf-8")
-        files.append(str(target))
-    return TaskResult(task, True, time.perf_counter() - start, files)
+    return TaskResult(task, True, time.perf_counter() - start)
 
 
 def run_tasks(
@@ -471,7 +468,7 @@ def build_reports(
     if reused:
         names = ", ".join(t.scope for t in reused)
         progress(f"Ongewijzigd, hergebruikt: {names}")
-    results = [TaskResult(t, True, 0.0, cache.outputs(t)) for t in reused]
+    results = [TaskResult(t, True, 0.0) for t in reused]
     if todo:
         progress(f"{len(todo)} rapport(en) maken met {min(jobs, len(todo))} processen…")
         results += run_tasks(todo, notebook_dir, staging, jobs, progress)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .errors import Problem
+from .errors import Problem, decode_utf8
 
 STORIES = "stories"
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -43,19 +43,10 @@ def read_stories(
                 )
             )
             continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            line = raw[: e.start].count(b"\n") + 1
-            problems.append(
-                Problem(
-                    shown(path),
-                    line,
-                    None,
-                    None,
-                    "de tekst is geen UTF-8; sla het bestand op als UTF-8",
-                )
-            )
+        text = decode_utf8(
+            raw, shown(path), problems, "de tekst is geen UTF-8; sla het bestand op als UTF-8"
+        )
+        if text is None:
             continue
         stories[scope] = text.removeprefix("\ufeff")
     return stories

@@ -221,6 +221,11 @@ CORPUS = [
         ["onbekend.md", "geen locatie- of regio-id"],
     ),
     (
+        "broken-datapackage",
+        write_bytes("datapackage.json", b"{"),
+        ["datapackage.json", "geen geldige JSON"],
+    ),
+    (
         "quoted-comma-missing",
         append("2019/finance_lines.csv", "extra,income,Label, met komma,Label"),
         ["finance_lines.csv", "rij 17", "aanhalingstekens"],
@@ -287,3 +292,9 @@ def test_year_folder_that_does_not_exist(data_copy, output, capsys):
     )
     err = capsys.readouterr().err
     assert code == 1 and "2031" in err and "beschikbare jaren: 2019" in err
+
+
+def test_data_folder_that_does_not_exist(tmp_path, output, capsys):
+    code = main(["--data-dir", str(tmp_path / "nergens"), "--output-dir", str(output), "run"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and "de map met gegevens bestaat niet" in err
