@@ -52,6 +52,32 @@ def format_signed_eur(value) -> str:
     return f"€ +{format_int(value)}" if value > 0 else format_eur(value)
 
 
+def format_figure(value, unit: str, missing: str = DASH) -> str:
+    """A figure in its unit (figures.csv and published.csv units), the Dutch way.
+
+    ``fraction`` shows as a whole percentage, ``percent`` as printed (one decimal when not whole),
+    ``eur`` as money, anything else as a whole number.
+    """
+    if is_missing(value):
+        return missing
+    if unit == "fraction":
+        return format_percent(value)
+    if unit == "percent":
+        return f"{value:.1f}%".replace(".", ",") if value != int(value) else f"{int(value)}%"
+    return format_eur(value) if unit == "eur" else format_int(value)
+
+
+def format_change(value, unit: str) -> str:
+    """A change with an explicit sign; shares change in percentage points."""
+    if is_missing(value):
+        return DASH
+    if unit == "fraction":
+        return f"{int(round_half_up(value * 100)):+d} procentpunt"
+    if unit == "eur":
+        return format_signed_eur(value)  # € +1.193 / € -3.181, as everywhere else
+    return ("+" if value > 0 else "-" if value < 0 else "") + format_int(abs(value))
+
+
 def esc(text) -> str:
     """Escape any value for HTML text and attributes."""
     return html.escape("" if is_missing(text) else str(text), quote=True)

@@ -73,7 +73,7 @@ def collect(data, parameters: dict | None = None) -> dict:
 
 # Tables whose rows belong to one location and feed only that location's figures. generic_counts is
 # not among them: a location's report checks its share of the region's total (the appendix pies).
-PER_LOCATION_TABLES = ("results", "participants_activity", "participants_housing", "finance")
+LOCATION_ROW_INPUTS = ("results", "participants_activity", "participants_housing", "finance")
 
 
 def rows_digest(frame) -> str:
@@ -100,7 +100,7 @@ def input_digests(data, scope: str) -> dict:
         if not path.exists():  # an optional file that is absent
             continue
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        if not is_region(data, scope) and name in PER_LOCATION_TABLES:
+        if not is_region(data, scope) and name in LOCATION_ROW_INPUTS:
             frame = data[name]
             digests[f"{shown} (regels van {scope})"] = rows_digest(frame[frame.location == scope])
         else:

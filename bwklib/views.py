@@ -18,7 +18,9 @@ from .checks import compute_checks, figure_label
 from .figures import compute_figures
 from .formatting import (
     esc,
+    format_change,
     format_eur,
+    format_figure,
     format_int,
     format_percent,
     format_signed_eur,
@@ -505,15 +507,6 @@ def formulas(data: YearData, scope: str) -> Html:
     )
 
 
-def format_reported(value, unit: str) -> str:
-    """A published or recomputed value in its unit, the Dutch way."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
-    if unit == "percent":
-        return f"{value:.1f}%".replace(".", ",") if value != int(value) else f"{int(value)}%"
-    return format_eur(value) if unit == "eur" else format_int(value)
-
-
 def audit_section(data: YearData, scope: str) -> Html:
     """Every printed figure that the recomputation does not confirm, with both values and places."""
     from .checks import published_rows
@@ -539,8 +532,8 @@ def audit_section(data: YearData, scope: str) -> Html:
                 cons.scope_name(data, c.scope),
                 figure_label(data, c.figure),
                 c.source_location,
-                format_reported(c.reported, unit),
-                format_reported(c.recomputed, unit),
+                format_figure(c.reported, unit),
+                format_figure(c.recomputed, unit),
                 status,
                 c.note,
             ]
@@ -598,26 +591,6 @@ def story(data: YearData, scope: str) -> Html:
     return block(f'<div class="story">{render(text)}</div>')
 
 
-def format_value(value, unit: str) -> str:
-    """A figure in its unit, the Dutch way; 'niet bekend' when missing."""
-    if value is None or pd.isna(value):
-        return "niet bekend"
-    if unit == "fraction":
-        return format_percent(value)
-    return format_eur(value) if unit == "eur" else format_int(value)
-
-
-def format_change(value, unit: str) -> str:
-    """A change with an explicit sign (percentage points for shares)."""
-    if value is None or pd.isna(value):
-        return "–"
-    if unit == "fraction":
-        points = int(round(value * 100))
-        return f"{points:+d} procentpunt"
-    text = format_eur(abs(value)) if unit == "eur" else format_int(abs(value))
-    return ("+" if value > 0 else "-" if value < 0 else "") + text
-
-
 def comparison_section(data: YearData, scope: str) -> Html:
     """The scope's figures next to those of earlier years, the change, and a trend from 3 years on."""
     from . import charts
@@ -642,7 +615,7 @@ def comparison_section(data: YearData, scope: str) -> Html:
     rows = [
         [
             figure_label(data, f"{r['key']}.{r['basis']}"),
-            *(format_value(r[y], r["unit"]) for y in shown),
+            *(format_figure(r[y], r["unit"], missing="niet bekend") for y in shown),
             format_change(r["change"], r["unit"]),
         ]
         for _, r in table.iterrows()

@@ -4,7 +4,9 @@ import pytest
 
 from bwklib.formatting import (
     esc,
+    format_change,
     format_eur,
+    format_figure,
     format_int,
     format_percent,
     format_signed_eur,
@@ -53,3 +55,39 @@ class TestHtml:
 
     def test_int(self):
         assert format_int(1085) == "1.085" and esc(None) == ""
+
+
+class TestFormatFigure:
+    @pytest.mark.parametrize(
+        "value, unit, text",
+        [
+            (0.3342, "fraction", "33%"),
+            (28.479, "percent", "28,5%"),
+            (29, "percent", "29%"),
+            (-3181, "eur", "€ -3.181"),
+            (1085, "count", "1.085"),
+            (None, "count", "–"),
+        ],
+    )
+    def test_units(self, value, unit, text):
+        assert format_figure(value, unit) == text
+
+    def test_missing_text(self):
+        assert format_figure(float("nan"), "eur", missing="niet bekend") == "niet bekend"
+
+
+class TestFormatChange:
+    @pytest.mark.parametrize(
+        "value, unit, text",
+        [
+            (-160, "count", "-160"),
+            (10, "count", "+10"),
+            (0, "count", "0"),
+            (1193, "eur", "€ +1.193"),
+            (-3181, "eur", "€ -3.181"),
+            (0.025, "fraction", "+3 procentpunt"),
+            (None, "count", "–"),
+        ],
+    )
+    def test_signs(self, value, unit, text):
+        assert format_change(value, unit) == text
