@@ -56,8 +56,8 @@ def measure(cmd: list[str], **kw) -> tuple[float, float]:
 
 def naive(data: Path, work: Path) -> float:
     """The naive pipeline: papermill CLI, then nbconvert CLI twice, per notebook, one at a time."""
-    from bwklib.loading import load_year
-    from bwklib.pipeline import plan
+    from bwklib.build.pipeline import plan
+    from bwklib.inputs.loading import load_year
 
     tasks = plan(load_year(2019, data))
     start = time.perf_counter()

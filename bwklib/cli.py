@@ -9,8 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import paths
-from .errors import DataError, RunError
+from bwklib import paths
+from bwklib.errors import DataError, RunError
 
 
 def positive_int(text: str) -> int:
@@ -75,7 +75,7 @@ def parser() -> argparse.ArgumentParser:
 
 def cmd_run(args) -> int:
     """Build every report; exit 1 when a report failed."""
-    from .pipeline import run
+    from bwklib.build.pipeline import run
 
     summary = run(
         args.year, args.data_dir, args.output_dir, jobs=args.jobs, force=args.force, pdf=args.pdf
@@ -89,9 +89,9 @@ def cmd_export(args) -> int:
     """Write the exports of a year into output/<year>/ (replacing only those two files)."""
     import tempfile
 
-    from .exports import write_exports
-    from .loading import load_year
-    from .pipeline import latest_year
+    from bwklib.build.exports import write_exports
+    from bwklib.build.pipeline import latest_year
+    from bwklib.inputs.loading import load_year
 
     year = args.year or latest_year(args.data_dir)
     data = load_year(year, args.data_dir)
@@ -106,9 +106,9 @@ def cmd_export(args) -> int:
 
 def cmd_validate(args) -> int:
     """Validate a year's data and say so: its workbook when that is newer than its CSV files."""
-    from .loading import load_year
-    from .pipeline import latest_year
-    from .workbook import pending_workbook
+    from bwklib.build.pipeline import latest_year
+    from bwklib.entry.workbook import pending_workbook
+    from bwklib.inputs.loading import load_year
 
     year = args.year or latest_year(args.data_dir)
     book = pending_workbook(paths.year_dir(args.data_dir, year))
@@ -121,8 +121,8 @@ def cmd_validate(args) -> int:
 
 def validate_workbook(book: Path) -> int:
     """Check a workbook as `bwk import` would, without writing anything."""
-    from .loading import display
-    from .workbook import check_workbook
+    from bwklib.entry.workbook import check_workbook
+    from bwklib.inputs.loading import display
 
     print(
         f"De CSV-bestanden van {book.parent.name} ontbreken of zijn ouder dan de werkmap; "
@@ -135,8 +135,8 @@ def validate_workbook(book: Path) -> int:
 
 def cmd_new_year(args) -> int:
     """Create data/<year>/ with the definition files and the data-entry workbook."""
-    from .loading import display
-    from .newyear import new_year
+    from bwklib.entry.newyear import new_year
+    from bwklib.inputs.loading import display
 
     book = new_year(args.year, args.data_dir, region=args.region, from_year=args.from_year)
     print(f"Gemaakt: {display(book.parent)} met de definities en de invoerwerkmap {display(book)}.")
@@ -146,8 +146,8 @@ def cmd_new_year(args) -> int:
 
 def cmd_import(args) -> int:
     """Check a filled workbook and write the CSV files of its year (nothing on a problem)."""
-    from .loading import display
-    from .workbook import import_workbook
+    from bwklib.entry.workbook import import_workbook
+    from bwklib.inputs.loading import display
 
     written = import_workbook(args.workbook)
     for path in written:

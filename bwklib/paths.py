@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent
+TEMPLATE_DIR = PACKAGE_DIR / "report" / "templates"
 DATA_DIR = ROOT / "data"
 NOTEBOOK_DIR = ROOT / "notebooks"
 OUTPUT_DIR = ROOT / "output"

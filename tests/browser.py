@@ -18,7 +18,7 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from bwklib.pdf import CHROMIUM_FLAGS
+from bwklib.build.pdf import CHROMIUM_FLAGS
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = CHROMIUM_FLAGS

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bwklib import paths
-from bwklib.loading import load_year
+from bwklib.inputs.loading import load_year
 
 ROOT = Path(__file__).resolve().parent.parent
 

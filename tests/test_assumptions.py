@@ -22,6 +22,8 @@ def test_every_configured_rule_has_an_entry(data2019):
     assert not missing, f"not documented in docs/assumptions.md: {missing}"
 
 
-@pytest.mark.parametrize("name", ["bwklib.scoring.band_for", "bwklib.finance.key_ratios"])
+@pytest.mark.parametrize(
+    "name", ["bwklib.compute.scoring.band_for", "bwklib.compute.finance.key_ratios"]
+)
 def test_entries_point_at_the_code(name):
     assert name in DOC

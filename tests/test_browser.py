@@ -31,7 +31,7 @@ from browser import (
 )
 
 from bwklib import paths
-from bwklib.pipeline import run
+from bwklib.build.pipeline import run
 
 pytestmark = requires_chromium
 

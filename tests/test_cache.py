@@ -4,9 +4,10 @@ import shutil
 
 import pytest
 
-from bwklib import cache, paths
-from bwklib.loading import load_year
-from bwklib.pipeline import plan, run
+from bwklib import paths
+from bwklib.build import cache
+from bwklib.build.pipeline import plan, run
+from bwklib.inputs.loading import load_year
 
 LOCATIONS = ["top", "hart-voor-leidsche-rijn", "de-verbinding", "de-klop"]
 
@@ -91,7 +92,9 @@ class TestTaskKey:
         pkg = tmp_path / "pkg"
         shutil.copytree(paths.ROOT / "bwklib", pkg)
         before = cache.code_digest(pkg)
-        (pkg / "templates" / "bwk" / "index.html.j2").write_text("changed", encoding="utf-8")
+        (pkg / "report" / "templates" / "bwk" / "index.html.j2").write_text(
+            "changed", encoding="utf-8"
+        )
         assert cache.code_digest(pkg) != before
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bwklib.checks import compare, compute_checks, figure_label
-from bwklib.figures import compute_figures
+from bwklib.compute.checks import compare, compute_checks, figure_label
+from bwklib.compute.figures import compute_figures
 
 
 class TestCompare:

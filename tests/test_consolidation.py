@@ -2,8 +2,8 @@
 
 import pytest
 
-from bwklib import consolidation as cons
-from bwklib.formatting import round_half_up
+from bwklib.compute import consolidation as cons
+from bwklib.report.formatting import round_half_up
 
 
 class TestActivityTotals:

@@ -4,8 +4,8 @@ import csv
 
 import pytest
 
-from bwklib.exports import write_exports
-from bwklib.figures import REQUIRED_KEYS, compute_figures
+from bwklib.build.exports import write_exports
+from bwklib.compute.figures import REQUIRED_KEYS, compute_figures
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,9 @@ class TestFiguresCsv:
             r for r in figures if (r["scope"], r["key"], r["basis"]) == ("top", "balance", "actual")
         )
         assert (row["value"], row["unit"]) == ("-3181", "eur")
-        assert row["source"].startswith("bwklib.finance.key_figures <- data/2019/finance.csv")
+        assert row["source"].startswith(
+            "bwklib.compute.finance.key_figures <- data/2019/finance.csv"
+        )
         sroi = next(
             r
             for r in figures

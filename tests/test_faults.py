@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from bwklib import paths
-from bwklib.pipeline import RunError, run, year_lock
+from bwklib.build.pipeline import RunError, run, year_lock
 
 
 def tree(folder: Path) -> dict:

@@ -6,8 +6,8 @@ read from data/, so a transcription error in data/ makes these tests fail.
 
 import pytest
 
-from bwklib.finance import finance_lines, key_figures
-from bwklib.formatting import round_half_up
+from bwklib.compute.finance import finance_lines, key_figures
+from bwklib.report.formatting import round_half_up
 
 # scope: (income budget, income actual, expense budget, expense actual, balance budget, balance actual,
 #         SROI %, indirect %, people % as (budget, actual))
@@ -91,16 +91,16 @@ class TestFinanceLines:
 
 class TestVolunteerValue:
     def test_2019_shows_the_published_amount_as_such(self, data2019):
-        from bwklib.finance import volunteer_value
+        from bwklib.compute.finance import volunteer_value
 
         value, how, note = volunteer_value(data2019, "utrecht")
         assert (value, how) == (369200, "gepubliceerd") and "niet narekenen" in note
         assert volunteer_value(data2019, "top") == (None, "", "")
 
     def test_hours_times_rate_when_given(self, data_copy):
-        from bwklib.figures import compute_figures
-        from bwklib.finance import volunteer_value
-        from bwklib.loading import load_year
+        from bwklib.compute.figures import compute_figures
+        from bwklib.compute.finance import volunteer_value
+        from bwklib.inputs.loading import load_year
 
         (data_copy / "2019/volunteer_hours.csv").write_text(
             "scope,hours,hourly_rate,published_value,source_location,note\n"
@@ -113,7 +113,7 @@ class TestVolunteerValue:
         assert figs.loc["volunteer_value", "value"] == pytest.approx(369215)
 
     def test_file_is_optional(self, data_copy):
-        from bwklib.loading import load_year
+        from bwklib.inputs.loading import load_year
 
         (data_copy / "2019/volunteer_hours.csv").unlink()
         assert load_year(2019, data_copy)["volunteer_hours"].empty

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bwklib.formatting import (
+from bwklib.report.formatting import (
     esc,
     format_change,
     format_eur,

@@ -5,9 +5,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from bwklib.compute.history import comparison, earlier_years, figures_of_year
 from bwklib.errors import DataError
-from bwklib.history import comparison, earlier_years, figures_of_year
-from bwklib.loading import load_year
+from bwklib.inputs.loading import load_year
 
 
 class TestComparison:
@@ -49,7 +49,7 @@ class TestComparison:
 
 class TestTrend:
     def test_three_years_give_a_trend_chart(self, data_copy):
-        from bwklib.views import comparison_section
+        from bwklib.report.views import comparison_section
 
         shutil.rmtree(data_copy / "2018")
         for year in ("2020", "2021"):

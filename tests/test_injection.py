@@ -2,7 +2,7 @@
 
 A copy of data/ gets a payload appended to every free-text cell that reaches a report (names, labels,
 units, notes, explanations, legend texts) and to every story; ids, numbers and colours stay as they
-are. The year is built with bwklib.pipeline.run and every page is opened in headless Chromium with
+are. The year is built with bwklib.build.pipeline.run and every page is opened in headless Chromium with
 the network blocked and alert/confirm/prompt watched.
 """
 
@@ -17,7 +17,7 @@ import pytest
 from browser import launch, new_context, open_file, report_names, requires_chromium
 
 from bwklib import paths
-from bwklib.pipeline import run
+from bwklib.build.pipeline import run
 
 pytestmark = requires_chromium
 

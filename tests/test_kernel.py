@@ -2,8 +2,8 @@
 
 import pytest
 
-from bwklib import pipeline
-from bwklib.loading import load_year
+from bwklib.build import pipeline
+from bwklib.inputs.loading import load_year
 
 
 @pytest.fixture

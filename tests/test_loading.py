@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from bwklib.errors import DataError
-from bwklib.loading import load_year
+from bwklib.inputs.loading import load_year
 
 
 def edit(path, old, new, count=1):

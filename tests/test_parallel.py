@@ -2,7 +2,7 @@
 
 import hashlib
 
-from bwklib.pipeline import default_jobs, run
+from bwklib.build.pipeline import default_jobs, run
 
 
 def digest(folder):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bwklib import paths
-from bwklib.pipeline import run
+from bwklib.build.pipeline import run
 
 SCOPES = ["top", "hart-voor-leidsche-rijn", "de-verbinding", "de-klop", "utrecht"]
 BALANCES = {
@@ -141,7 +141,7 @@ class TestPdf:
     def test_prints_a_stakeholder_report(self, built, tmp_path):
         import shutil as sh
 
-        from bwklib.pdf import find_chromium, write_pdfs
+        from bwklib.build.pdf import find_chromium, write_pdfs
 
         if find_chromium() is None:
             pytest.skip("Chromium is not installed (.ci/run installs it)")

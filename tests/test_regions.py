@@ -4,10 +4,10 @@ import csv
 
 import pytest
 
-from bwklib import consolidation as cons
-from bwklib.finance import key_figures
-from bwklib.loading import load_year
-from bwklib.pipeline import run
+from bwklib.build.pipeline import run
+from bwklib.compute import consolidation as cons
+from bwklib.compute.finance import key_figures
+from bwklib.inputs.loading import load_year
 
 NEW = {"zo-1": "top", "zo-2": "de-verbinding"}  # new location -> location whose figures it copies
 

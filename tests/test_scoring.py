@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from bwklib.scoring import (
+from bwklib.compute.scoring import (
     band_counts,
     band_for,
     parse_dutch_number,
@@ -160,7 +160,7 @@ class TestScoreLocation:
         assert score_location(data2019, "de-klop").empty
 
     def test_band_counts_add_up(self, data2019):
-        from bwklib.scoring import score_all
+        from bwklib.compute.scoring import score_all
 
         scores = score_all(data2019)
         counts = band_counts(scores, data2019["bands"])

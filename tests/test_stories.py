@@ -3,8 +3,8 @@
 import pytest
 
 from bwklib.errors import DataError
-from bwklib.loading import load_year
-from bwklib.stories import render, validate_link
+from bwklib.inputs.loading import load_year
+from bwklib.inputs.stories import render, validate_link
 
 
 class TestRender:

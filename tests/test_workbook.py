@@ -14,10 +14,8 @@ import pytest
 
 from bwklib import paths
 from bwklib.cli import main
-from bwklib.errors import DataError, Problem
-from bwklib.loading import datapackage, display
-from bwklib.newyear import new_year
-from bwklib.workbook import (
+from bwklib.entry.newyear import new_year
+from bwklib.entry.workbook import (
     INFO_HEADER,
     LISTS,
     NO,
@@ -33,6 +31,8 @@ from bwklib.workbook import (
     primary_key,
     relabel,
 )
+from bwklib.errors import DataError, Problem
+from bwklib.inputs.loading import datapackage, display
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = paths.DATA_DIR / "2019"
@@ -247,9 +247,9 @@ class TestNewYear:
             new_year(2020, data_copy, from_year=2018)
 
     def test_a_begun_year_is_not_the_default_until_imported(self, year2020):
+        from bwklib.build.pipeline import latest_year
         from bwklib.errors import DataError
-        from bwklib.loading import load_year
-        from bwklib.pipeline import latest_year
+        from bwklib.inputs.loading import load_year
 
         data, _ = year2020
         assert latest_year(data) == 2019
@@ -549,7 +549,7 @@ class TestValidateCommand:
 
 class TestYearlyPath:
     def test_new_year_fill_import_run(self, data_copy, tmp_path):
-        from bwklib.pipeline import run
+        from bwklib.build.pipeline import run
 
         assert main(["--data-dir", str(data_copy), "new-year", "2020"]) == 0
         book = data_copy / "2020/invoer-2020.xlsx"

@@ -1,7 +1,7 @@
 """Views: the report sections the notebooks display, built from bwklib's computations.
 
 Each function returns an `Html` fragment: tables and charts whose text is escaped in
-bwklib.formatting. Views format and arrange; the figures themselves come from scoring, finance and
+bwklib.report.formatting. Views format and arrange; the figures themselves come from scoring, finance and
 consolidation, so every number shown traces to a named, tested function.
 """
 
@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import consolidation as cons
-from . import finance as fin
-from . import paths, provenance
-from .checks import compute_checks, figure_label
-from .figures import compute_figures
-from .formatting import (
+from bwklib import paths
+from bwklib.build import provenance
+from bwklib.compute import consolidation as cons
+from bwklib.compute import finance as fin
+from bwklib.compute.checks import compute_checks, figure_label
+from bwklib.compute.figures import compute_figures
+from bwklib.compute.scoring import band_counts, score_all, score_location
+from bwklib.inputs.loading import YearData, load_year
+from bwklib.report.formatting import (
     esc,
     format_change,
     format_eur,
@@ -27,8 +30,6 @@ from .formatting import (
     html_table,
     stylesheet,
 )
-from .loading import YearData, load_year
-from .scoring import band_counts, score_all, score_location
 
 
 class Html(str):
@@ -135,7 +136,7 @@ def results_table(data: YearData, location: str) -> Html:
 
 def achievement_chart(data: YearData, location: str) -> Html:
     """Bar chart of achievement per indicator in band colours."""
-    from . import charts  # matplotlib loads only when a chart is drawn
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
     if not registered(data, location):
         return Html("")
@@ -187,7 +188,7 @@ def no_counts(data: YearData, scope: str) -> Html:
 
 def activity_section(data: YearData, scope: str) -> Html:
     """Participants per activity type: table and chart."""
-    from . import charts  # matplotlib loads only when a chart is drawn
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
     if not cons.has_registration(data, scope):
         return no_counts(data, scope)
@@ -239,7 +240,7 @@ def generic_section(data: YearData, scope: str) -> Html:
 
 def generic_charts(data: YearData, region: str) -> Html:
     """Small multiples of the generic counts per location (the appendix 'Resultaten in beeld')."""
-    from . import charts  # matplotlib loads only when a chart is drawn
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
     wide = cons.counts_by_location(data, "generic_counts", "measure", "value", region)
     labels = list(data["generic_measures"].set_index("measure").loc[wide.index, "chart_label"])
@@ -253,7 +254,7 @@ def generic_charts(data: YearData, region: str) -> Html:
 
 def housing_section(data: YearData, scope: str) -> Html:
     """Participants per housing corporation: table and chart with shares."""
-    from . import charts  # matplotlib loads only when a chart is drawn
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
     if not cons.has_registration(data, scope):
         return no_counts(data, scope)
@@ -332,7 +333,7 @@ def key_ratios_table(data: YearData, scope: str) -> Html:
 
 def finance_chart(data: YearData, scope: str) -> Html:
     """Budget against actual per expense line."""
-    from . import charts  # matplotlib loads only when a chart is drawn
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
     table = fin.finance_lines(data, scope)
     return block(
@@ -345,7 +346,7 @@ def finance_chart(data: YearData, scope: str) -> Html:
 
 def income_chart(data: YearData, scope: str) -> Html:
     """Actual income per funder, and the valued volunteer hours where the data has them."""
-    from . import charts  # matplotlib loads only when a chart is drawn
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
     table = fin.finance_lines(data, scope)
     income = table[table.kind == "income"].set_index("line")["actual"].astype(float)
@@ -441,7 +442,7 @@ def appendix(data: YearData, region: str) -> Html:
     One panel per location in a single figure each, so the appendix stays one image per topic
     however many locations a region has.
     """
-    from . import charts  # matplotlib loads only when a chart is drawn
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
     if len(cons.scope_locations(data, region)) > MAX_APPENDIX_PANELS:
         return block(
@@ -502,14 +503,16 @@ def formulas(data: YearData, scope: str) -> Html:
             )
     return block(
         html_table(
-            ["Kengetal", "Berekening (bwklib.finance.key_figures)", "Uitkomst"], rows, numeric={2}
+            ["Kengetal", "Berekening (bwklib.compute.finance.key_figures)", "Uitkomst"],
+            rows,
+            numeric={2},
         )
     )
 
 
 def audit_section(data: YearData, scope: str) -> Html:
     """Every printed figure that the recomputation does not confirm, with both values and places."""
-    from .checks import published_rows
+    from bwklib.compute.checks import published_rows
 
     scopes = cons.scope_locations(data, scope) + ([scope] if cons.is_region(data, scope) else [])
     mine = compute_checks(data, compute_figures(data, scopes), only=scopes)
@@ -560,7 +563,7 @@ def provenance_block(data: YearData, scope: str) -> Html:
     """Where this report came from: its input data (SHA-256), code commit, package versions.
 
     For a location the shared per-location tables are hashed over its own rows only, which is
-    exactly what the report depends on (see bwklib.provenance.input_digests).
+    exactly what the report depends on (see bwklib.build.provenance.input_digests).
     """
     record = provenance.collect(data, {"scope": scope})
     git = record["git"]
@@ -580,7 +583,7 @@ def provenance_block(data: YearData, scope: str) -> Html:
 
 def story(data: YearData, scope: str) -> Html:
     """The narrative of a scope (data/<year>/stories/<scope>.md), rendered without raw HTML."""
-    from .stories import render
+    from bwklib.inputs.stories import render
 
     text = data.stories.get(scope)
     if not text:
@@ -593,8 +596,8 @@ def story(data: YearData, scope: str) -> Html:
 
 def comparison_section(data: YearData, scope: str) -> Html:
     """The scope's figures next to those of earlier years, the change, and a trend from 3 years on."""
-    from . import charts
-    from .history import comparison, earlier_years
+    from bwklib.compute.history import comparison, earlier_years
+    from bwklib.report import charts
 
     years = earlier_years(data)
     if not years:

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import cache, paths
-from .errors import RunError
-from .exports import write_exports
-from .loading import YearData, complete_years, load_year
+from bwklib.build import cache
+from bwklib import paths
+from bwklib.errors import RunError
+from bwklib.build.exports import write_exports
+from bwklib.inputs.loading import YearData, complete_years, load_year
 
 KERNEL = "python3"
 STAKEHOLDER_SUFFIX = ""
@@ -118,7 +119,7 @@ def exporters():
 
         base = dict(
             template_name="bwk",
-            extra_template_basedirs=[str(Path(__file__).parent / "templates")],
+            extra_template_basedirs=[str(paths.TEMPLATE_DIR)],
             embed_images=True,
             language_code="nl",
             exclude_anchor_links=True,
@@ -519,7 +520,7 @@ def run(
     RunError
         When another run holds the lock for this year.
     """
-    from .site import write_index
+    from bwklib.report.site import write_index
 
     start = time.perf_counter()
     data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
@@ -547,7 +548,7 @@ def run(
             )
             write_index(data, staging, results)
             if pdf:
-                from .pdf import write_pdfs
+                from bwklib.build.pdf import write_pdfs
 
                 progress("PDF's maken met Chromium…")
                 try:

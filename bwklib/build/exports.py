@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checks import CHECK_COLUMNS, compute_checks
-from .figures import FIGURE_COLUMNS, compute_figures
-from .provenance import collect
-from .scoring import SCORE_COLUMNS, score_all
+from bwklib.compute.checks import CHECK_COLUMNS, compute_checks
+from bwklib.compute.figures import FIGURE_COLUMNS, compute_figures
+from bwklib.build.provenance import collect
+from bwklib.compute.scoring import SCORE_COLUMNS, score_all
 
 SCORE_EXPORT_COLUMNS = [c for c in SCORE_COLUMNS if c != "rule"]  # the rule id stays internal
 

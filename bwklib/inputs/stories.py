@@ -10,7 +10,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from .errors import Problem, decode_utf8
+from bwklib.errors import Problem, decode_utf8
 
 STORIES = "stories"
 SAFE_SCHEMES = ("http://", "https://", "mailto:")

@@ -11,8 +11,8 @@ import math
 
 import pandas as pd
 
-from .figures import REQUIRED_KEYS
-from .formatting import round_half_up
+from bwklib.compute.figures import REQUIRED_KEYS
+from bwklib.report.formatting import round_half_up
 
 CHECK_COLUMNS = [
     "year",
@@ -92,7 +92,7 @@ def compute_checks(data, figures: pd.DataFrame, only: list[str] | None = None) -
     data : YearData
         The year's data, with published.csv.
     figures : DataFrame
-        bwklib.figures.compute_figures(data) (at least for the scopes checked).
+        bwklib.compute.figures.compute_figures(data) (at least for the scopes checked).
     only : list of str, optional
         Check only the figures printed about these scopes.
 

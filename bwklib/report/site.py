@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import consolidation as cons
-from .formatting import esc, stylesheet
-from .views import audit_section, band_overview
+from bwklib.compute import consolidation as cons
+from bwklib.report.formatting import esc, stylesheet
+from bwklib.report.views import audit_section, band_overview
 
 
 def link(href: str, text: str) -> str:

@@ -15,10 +15,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import paths
-from .errors import DataError, Problem
-from .loading import complete_years, datapackage, file_problem
-from .workbook import SHEETS, WORKBOOK_NAME, build_workbook, read_definitions
+from bwklib import paths
+from bwklib.entry.workbook import SHEETS, WORKBOOK_NAME, build_workbook, read_definitions
+from bwklib.errors import DataError, Problem
+from bwklib.inputs.loading import complete_years, datapackage, file_problem
 
 PUBLISHED = "published"
 

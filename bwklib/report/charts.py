@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .formatting import esc, format_eur, format_int, format_percent  # noqa: E402
+from bwklib.report.formatting import esc, format_eur, format_int, format_percent  # noqa: E402
 
 BLUE = "#2b6a9b"
 GREY = "#a9b7c6"

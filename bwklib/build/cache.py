@@ -17,7 +17,8 @@ import shutil
 from importlib import metadata
 from pathlib import Path
 
-from .provenance import input_digests
+from bwklib import paths
+from bwklib.build.provenance import input_digests
 
 MANIFEST = ".bwk-manifest.json"
 OUTPUT_PACKAGES = [
@@ -33,7 +34,7 @@ OUTPUT_PACKAGES = [
 ]
 
 
-def code_digest(package_dir: Path = Path(__file__).parent) -> str:
+def code_digest(package_dir: Path = paths.PACKAGE_DIR) -> str:
     """SHA-256 over every bwklib source and template file (path and bytes), in sorted order."""
     h = hashlib.sha256()
     for path in sorted(

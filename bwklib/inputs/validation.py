@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .errors import Problem
-from .scoring import parse_value, rule_for
+from bwklib.compute.scoring import parse_value, rule_for
+from bwklib.errors import Problem
 
 KIND_NL = {
     "number": "een getal",
@@ -32,7 +32,7 @@ def check_consistency(data, problems: list[Problem]) -> None:
 
 def where(data, table: str) -> str:
     """The file of a table as the analyst knows it."""
-    from .loading import display
+    from bwklib.inputs.loading import display
 
     return display(data.path(table))
 

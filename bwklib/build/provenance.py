@@ -12,7 +12,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__, paths
+from bwklib import __version__, paths
 
 PACKAGES = ["pandas", "matplotlib", "papermill", "nbconvert", "nbformat", "ipykernel"]
 
@@ -89,7 +89,7 @@ def input_digests(data, scope: str) -> dict:
     configuration files and, of the tables that hold every location's figures, only its own rows:
     so a change in one location's figures leaves the other locations' reports valid.
     """
-    from .consolidation import is_region
+    from bwklib.compute.consolidation import is_region
 
     root = data.data_dir.parent
     digests = {
@@ -105,7 +105,7 @@ def input_digests(data, scope: str) -> dict:
             digests[f"{shown} (regels van {scope})"] = rows_digest(frame[frame.location == scope])
         else:
             digests[shown] = sha256(path)
-    from .history import history_files
+    from bwklib.compute.history import history_files
 
     for path in history_files(data):  # earlier years the report compares with
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

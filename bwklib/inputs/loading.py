@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .errors import DataError, Problem, decode_utf8
-from .stories import read_stories, story_paths
+from bwklib import paths
+from bwklib.errors import DataError, Problem, decode_utf8
+from bwklib.inputs.stories import read_stories, story_paths
 
 TYPE_HINTS = {
     "integer": "een geheel getal zonder punten, spaties of €-teken (bijv. 3181)",
@@ -437,7 +437,7 @@ def load_year(year: int, data_dir: Path = paths.DATA_DIR) -> YearData:
         data.stories = read_stories(folder, scopes, problems, display)
         data.story_files = {k: v for k, v in story_paths(folder).items() if k in data.stories}
     if not problems:
-        from .validation import check_consistency
+        from bwklib.inputs.validation import check_consistency
 
         check_consistency(data, problems)
     if problems:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .consolidation import is_region, scope_locations
+from bwklib.compute.consolidation import is_region, scope_locations
 
 BASES = ("budget", "actual")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .figures import compute_figures
-from .loading import available_years, is_partial_year, load_known_figures, load_year
+from bwklib import paths
+from bwklib.compute.figures import compute_figures
+from bwklib.inputs.loading import available_years, is_partial_year, load_known_figures, load_year
 
 
 @cache

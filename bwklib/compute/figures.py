@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import consolidation as cons
-from . import finance
+from bwklib.compute import consolidation as cons
+from bwklib.compute import finance
 
 FIGURE_COLUMNS = ["year", "scope", "key", "basis", "value", "unit", "source"]
 
@@ -31,7 +31,7 @@ def finance_figures(data, scope: str) -> list[dict]:
                 "basis": basis,
                 "value": value,
                 "unit": unit,
-                "source": f"bwklib.finance.key_figures <- {source_files}",
+                "source": f"bwklib.compute.finance.key_figures <- {source_files}",
             }
         )
     value, how, _ = finance.volunteer_value(data, scope)
@@ -43,7 +43,7 @@ def finance_figures(data, scope: str) -> list[dict]:
                 "basis": "actual",
                 "value": value,
                 "unit": "eur",
-                "source": f"bwklib.finance.volunteer_value <- {data.source('volunteer_hours')}",
+                "source": f"bwklib.compute.finance.volunteer_value <- {data.source('volunteer_hours')}",
             }
         )
     for line in finance.finance_lines(data, scope).itertuples():
@@ -55,7 +55,7 @@ def finance_figures(data, scope: str) -> list[dict]:
                     "basis": basis,
                     "value": int(getattr(line, basis)),
                     "unit": "eur",
-                    "source": f"bwklib.finance.finance_lines <- {data.source('finance')}",
+                    "source": f"bwklib.compute.finance.finance_lines <- {data.source('finance')}",
                 }
             )
     return rows
@@ -71,7 +71,7 @@ def count_figures(
     share_of: pd.Series | None = None,
 ) -> list[dict]:
     """Counts per category with a total and shares (of the scope total, or of `share_of`)."""
-    src = f"bwklib.consolidation.{function} <- {data.source(table)}"
+    src = f"bwklib.compute.consolidation.{function} <- {data.source(table)}"
     rows = [
         {
             "scope": scope,
@@ -104,7 +104,7 @@ def count_figures(
                 "basis": "actual",
                 "value": float(v / d) if d else float("nan"),
                 "unit": "fraction",
-                "source": f"bwklib.consolidation.shares <- {data.source(table)}",
+                "source": f"bwklib.compute.consolidation.shares <- {data.source(table)}",
             }
         )
     return rows

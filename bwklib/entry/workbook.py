@@ -3,7 +3,7 @@
 `bwk new-year` writes data/<year>/invoer-<year>.xlsx with one sheet per table the analyst fills
 (Dutch sheet names and column headers, drop-down lists, whole-number checks, locked header rows);
 `bwk import` reads it back, checks every cell with the same schema rules as the CSV files
-(bwklib.loading.parse_table), runs the cross-file checks of load_year on a staging copy, and only then
+(bwklib.inputs.loading.parse_table), runs the cross-file checks of load_year on a staging copy, and only then
 writes the canonical CSV files. Problems name the sheet, the row as Excel shows it, the column header
 as the analyst sees it, the value and what was expected.
 
@@ -29,10 +29,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import paths
-from .errors import DataError, Problem
-from .loading import datapackage, display, load_year, parse_table, read_text
-from .validation import PER_LOCATION_TABLES
+from bwklib import paths
+from bwklib.errors import DataError, Problem
+from bwklib.inputs.loading import datapackage, display, load_year, parse_table, read_text
+from bwklib.inputs.validation import PER_LOCATION_TABLES
 
 WORKBOOK_NAME = "invoer-{year}.xlsx"
 WORKBOOK_GLOB = "invoer-*.xlsx"
@@ -525,7 +525,7 @@ def build_workbook(
     year : int
         The year the figures are for (shown in the instructions).
     package : dict
-        The datapackage resources by name (bwklib.loading.datapackage).
+        The datapackage resources by name (bwklib.inputs.loading.datapackage).
     definitions : dict
         Resource name -> validated rows: every table a sheet column refers to, and `locations`
         (the rows the Locaties sheet starts with).
@@ -583,7 +583,7 @@ class Entry:
 
 def hint(kind: str) -> str:
     """What a cell of a schema type should hold, in the analyst's terms."""
-    from .loading import TYPE_HINTS
+    from bwklib.inputs.loading import TYPE_HINTS
 
     return "ja of nee" if kind == "boolean" else TYPE_HINTS[kind]
 
@@ -731,7 +731,7 @@ def sheet_terms(text: str, package: dict) -> str:
 
 
 def parse_rows(rows, sheet: Sheet, package: dict, label: str, problems: list[Problem]) -> list:
-    """Check the rows with the schema rules of the CSV files (bwklib.loading.parse_table)."""
+    """Check the rows with the schema rules of the CSV files (bwklib.inputs.loading.parse_table)."""
     resource = package[sheet.resource]
     names = [f["name"] for f in resource["schema"]["fields"]]
     found: list[Problem] = []
