@@ -107,7 +107,7 @@ def cmd_export(args) -> int:
 def cmd_validate(args) -> int:
     """Validate a year's data and say so: its workbook when that is newer than its CSV files."""
     from bwklib.build.pipeline import latest_year
-    from bwklib.entry.workbook import pending_workbook
+    from bwklib.entry.importer import pending_workbook
     from bwklib.inputs.loading import load_year
 
     year = args.year or latest_year(args.data_dir)
@@ -121,8 +121,8 @@ def cmd_validate(args) -> int:
 
 def validate_workbook(book: Path) -> int:
     """Check a workbook as `bwk import` would, without writing anything."""
-    from bwklib.entry.workbook import check_workbook
-    from bwklib.inputs.loading import display
+    from bwklib.entry.importer import check_workbook
+    from bwklib.errors import display
 
     print(
         f"De CSV-bestanden van {book.parent.name} ontbreken of zijn ouder dan de werkmap; "
@@ -136,7 +136,7 @@ def validate_workbook(book: Path) -> int:
 def cmd_new_year(args) -> int:
     """Create data/<year>/ with the definition files and the data-entry workbook."""
     from bwklib.entry.newyear import new_year
-    from bwklib.inputs.loading import display
+    from bwklib.errors import display
 
     book = new_year(args.year, args.data_dir, region=args.region, from_year=args.from_year)
     print(f"Gemaakt: {display(book.parent)} met de definities en de invoerwerkmap {display(book)}.")
@@ -146,8 +146,8 @@ def cmd_new_year(args) -> int:
 
 def cmd_import(args) -> int:
     """Check a filled workbook and write the CSV files of its year (nothing on a problem)."""
-    from bwklib.entry.workbook import import_workbook
-    from bwklib.inputs.loading import display
+    from bwklib.entry.importer import import_workbook
+    from bwklib.errors import display
 
     written = import_workbook(args.workbook)
     for path in written:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,16 @@ class DataError(Exception):
 
 class RunError(Exception):
     """A run that cannot start or finish (another run holds the lock, no Chromium for --pdf)."""
+
+
+def file_problem(where: Path | str, message: str) -> DataError:
+    """A DataError with one problem about a whole folder or file."""
+    return DataError([Problem(display(where), None, None, None, message)])
+
+
+def display(path: Path) -> str:
+    """A path as the analyst knows it: relative to the current folder when possible."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

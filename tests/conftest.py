@@ -1,14 +1,13 @@
 """Shared fixtures: the shipped 2019 data, and a writable copy of data/ for malformed-input tests."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from bwklib import paths
 from bwklib.inputs.loading import load_year
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 
 
 @pytest.fixture(scope="session")

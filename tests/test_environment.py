@@ -2,9 +2,10 @@
 
 import re
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bwklib import paths
+
+ROOT = paths.ROOT
 
 
 def norm(name):

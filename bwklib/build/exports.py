@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from bwklib.build.provenance import collect
 from bwklib.compute.checks import CHECK_COLUMNS, compute_checks
 from bwklib.compute.figures import FIGURE_COLUMNS, compute_figures
-from bwklib.build.provenance import collect
 from bwklib.compute.scoring import SCORE_COLUMNS, score_all
 
 SCORE_EXPORT_COLUMNS = [c for c in SCORE_COLUMNS if c != "rule"]  # the rule id stays internal

@@ -16,9 +16,12 @@ import tempfile
 from pathlib import Path
 
 from bwklib import paths
-from bwklib.entry.workbook import SHEETS, WORKBOOK_NAME, build_workbook, read_definitions
-from bwklib.errors import DataError, Problem
-from bwklib.inputs.loading import complete_years, datapackage, file_problem
+from bwklib.entry.reader import read_definitions
+from bwklib.entry.sheets import SHEETS, WORKBOOK_NAME
+from bwklib.entry.writer import build_workbook
+from bwklib.errors import DataError, Problem, file_problem
+from bwklib.inputs.loading import complete_years
+from bwklib.inputs.schema import datapackage
 
 PUBLISHED = "published"
 

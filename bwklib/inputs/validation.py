@@ -32,7 +32,7 @@ def check_consistency(data, problems: list[Problem]) -> None:
 
 def where(data, table: str) -> str:
     """The file of a table as the analyst knows it."""
-    from bwklib.inputs.loading import display
+    from bwklib.errors import display
 
     return display(data.path(table))
 

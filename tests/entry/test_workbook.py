@@ -14,27 +14,14 @@ import pytest
 
 from bwklib import paths
 from bwklib.cli import main
+from bwklib.entry.importer import check_workbook, import_workbook, pending_workbook, relabel
 from bwklib.entry.newyear import new_year
-from bwklib.entry.workbook import (
-    INFO_HEADER,
-    LISTS,
-    NO,
-    SHEET_OF,
-    SHEETS,
-    YES,
-    Entry,
-    SheetRow,
-    cell_text,
-    check_workbook,
-    import_workbook,
-    pending_workbook,
-    primary_key,
-    relabel,
-)
-from bwklib.errors import DataError, Problem
-from bwklib.inputs.loading import datapackage, display
+from bwklib.entry.reader import Entry, SheetRow, cell_text
+from bwklib.entry.sheets import INFO_HEADER, LISTS, NO, SHEET_OF, SHEETS, YES, primary_key
+from bwklib.errors import DataError, Problem, display
+from bwklib.inputs.schema import datapackage
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 SOURCE = paths.DATA_DIR / "2019"
 PACKAGE = datapackage(paths.DATA_DIR)
 FIGURES = [s.resource for s in SHEETS if s.resource != "locations"]

@@ -1,12 +1,13 @@
 """Notebooks: committed without outputs, one parameters cell, and no arithmetic in any cell."""
 
 import ast
-from pathlib import Path
 
 import nbformat
 import pytest
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+from bwklib import paths
+
+NOTEBOOKS = paths.ROOT / "notebooks"
 PARAMETERS = {
     "locatie.ipynb": {"year", "location", "data_dir"},
     "regio.ipynb": {"year", "region", "data_dir"},

@@ -1,12 +1,10 @@
 """Every configuration rule is written down in docs/assumptions.md."""
 
-from pathlib import Path
-
 import pytest
 
-DOC = (Path(__file__).resolve().parent.parent / "docs" / "assumptions.md").read_text(
-    encoding="utf-8"
-)
+from bwklib import paths
+
+DOC = (paths.ROOT / "docs" / "assumptions.md").read_text(encoding="utf-8")
 
 
 def configured(data):

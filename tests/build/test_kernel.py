@@ -2,7 +2,8 @@
 
 import pytest
 
-from bwklib.build import pipeline
+from bwklib import paths
+from bwklib.build import engine, pipeline, worker
 from bwklib.inputs.loading import load_year
 
 
@@ -15,15 +16,15 @@ def task():
 @pytest.fixture(autouse=True)
 def fresh_worker_kernel(monkeypatch):
     """Each test starts as a new worker: no kernel yet."""
-    monkeypatch.setattr(pipeline, "_KERNEL", None)
+    monkeypatch.setattr(engine, "_KERNEL", None)
     yield
-    if pipeline._KERNEL is not None:
-        pipeline._KERNEL.stop()
+    if engine._KERNEL is not None:
+        engine._KERNEL.stop()
 
 
 def flaky_start(monkeypatch, failures: int):
     calls = []
-    real = pipeline.WorkerKernel.start
+    real = engine.WorkerKernel.start
 
     def start(self):
         calls.append(1)
@@ -31,7 +32,7 @@ def flaky_start(monkeypatch, failures: int):
             raise RuntimeError("Kernel didn't respond in 60 seconds")
         real(self)
 
-    monkeypatch.setattr(pipeline.WorkerKernel, "start", start)
+    monkeypatch.setattr(engine.WorkerKernel, "start", start)
     return calls
 
 
@@ -39,19 +40,19 @@ class TestKernelStart:
     def test_one_failure_is_retried(self, monkeypatch, task, tmp_path):
         calls = flaky_start(monkeypatch, failures=1)
         (tmp_path / "notebooks").mkdir()
-        result = pipeline.execute(task, str(pipeline.paths.NOTEBOOK_DIR), str(tmp_path))
+        result = worker.execute(task, str(paths.NOTEBOOK_DIR), str(tmp_path))
         assert result.ok and len(calls) == 2
         assert (tmp_path / "de-klop.html").exists()
 
     def test_two_failures_are_reported(self, monkeypatch, task, tmp_path):
         calls = flaky_start(monkeypatch, failures=2)
         (tmp_path / "notebooks").mkdir()
-        result = pipeline.execute(task, str(pipeline.paths.NOTEBOOK_DIR), str(tmp_path))
+        result = worker.execute(task, str(paths.NOTEBOOK_DIR), str(tmp_path))
         assert not result.ok and len(calls) == 2
         assert "de kernel start niet (na een tweede poging)" in result.error
 
     def test_a_dead_kernel_is_replaced(self, task, tmp_path):
         (tmp_path / "notebooks").mkdir()
-        assert pipeline.execute(task, str(pipeline.paths.NOTEBOOK_DIR), str(tmp_path)).ok
-        pipeline._KERNEL.km.shutdown_kernel(now=True)  # as if it died
-        assert pipeline.execute(task, str(pipeline.paths.NOTEBOOK_DIR), str(tmp_path)).ok
+        assert worker.execute(task, str(paths.NOTEBOOK_DIR), str(tmp_path)).ok
+        engine._KERNEL.km.shutdown_kernel(now=True)  # as if it died
+        assert worker.execute(task, str(paths.NOTEBOOK_DIR), str(tmp_path)).ok

@@ -1,0 +1,143 @@
+"""Participants: per activity, generic counts, and where participants live (housing corporation)."""
+
+from __future__ import annotations
+
+from bwklib.compute import consolidation as cons
+from bwklib.inputs.loading import YearData
+from bwklib.report.formatting import (
+    esc,
+    format_int,
+    html_table,
+)
+from bwklib.report.html import Html, block
+
+
+def counts_table(
+    data: YearData,
+    scope: str,
+    table: str,
+    category: str,
+    value: str,
+    defs: str,
+    label_col: str = "label",
+    total: bool = True,
+) -> Html:
+    """A counts table: one column per location of the scope (and a total for a region)."""
+    wide = cons.counts_by_location(data, table, category, value, scope)
+    labels = data[defs].set_index(category)[label_col]
+    names = [cons.scope_name(data, loc) for loc in wide.columns]
+    many = len(wide.columns) > 1
+    header = ["", *names, "Totaal"] if many else ["", "Aantal"]
+    rows = [
+        [labels[k], *(format_int(v) for v in r), *([format_int(sum(r))] if many else [])]
+        for k, r in zip(wide.index, wide.values.tolist(), strict=True)
+    ]
+    classes = [[""] * len(header) for _ in rows]
+    if total:
+        sums = wide.sum()
+        rows.append(
+            ["Totaal", *(format_int(v) for v in sums), *([format_int(sums.sum())] if many else [])]
+        )
+        classes.append(["total"] * len(header))
+    return block(html_table(header, rows, classes, numeric=set(range(1, len(header)))))
+
+
+def no_counts(data: YearData, scope: str) -> Html:
+    """Short notice in a counts section of a location without registration."""
+    return block(
+        '<p class="notice">Voor deze locatie zijn dit jaar geen aantallen geregistreerd.</p>'
+    )
+
+
+def activity_section(data: YearData, scope: str) -> Html:
+    """Participants per activity type: table and chart."""
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
+
+    if not cons.has_registration(data, scope):
+        return no_counts(data, scope)
+    wide = cons.counts_by_location(
+        data, "participants_activity", "activity_type", "participants", scope
+    )
+    labels = list(data["activity_types"].set_index("activity_type").loc[wide.index, "chart_label"])
+    name = cons.scope_name(data, scope)
+    title = f"Deelnemers per activiteitsoort — {name} (totaal {format_int(wide.values.sum())})"
+    if len(wide.columns) > 1:
+        chart = charts.stacked_by_location(
+            wide,
+            labels,
+            [cons.scope_name(data, c) for c in wide.columns],
+            title,
+            "Aantal deelnemers",
+        )
+    else:
+        totals = cons.activity_totals(data, scope)
+        chart = charts.hbar(totals, labels, title, "Aantal deelnemers", shares=cons.shares(totals))
+    return block(
+        counts_table(
+            data, scope, "participants_activity", "activity_type", "participants", "activity_types"
+        ),
+        chart,
+    )
+
+
+def generic_section(data: YearData, scope: str) -> Html:
+    """The generic counts (participants, volunteers, key holders, groups, referrals, ...)."""
+    if not cons.has_registration(data, scope):
+        return no_counts(data, scope)
+    table = counts_table(
+        data, scope, "generic_counts", "measure", "value", "generic_measures", total=False
+    )
+    notes = data["generic_counts"]
+    notes = notes[notes.location.isin(cons.scope_locations(data, scope)) & (notes.note != "")]
+    items = "".join(
+        f"<li>{esc(cons.scope_name(data, n.location))}: {esc(n.note)}</li>"
+        for n in notes.itertuples()
+    )
+    return block(
+        table,
+        f"<p><small>Toelichting bij de gekozen waarden:</small></p><ul><small>{items}</small></ul>"
+        if items
+        else "",
+    )
+
+
+def generic_charts(data: YearData, region: str) -> Html:
+    """Small multiples of the generic counts per location (the appendix 'Resultaten in beeld')."""
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
+
+    wide = cons.counts_by_location(data, "generic_counts", "measure", "value", region)
+    labels = list(data["generic_measures"].set_index("measure").loc[wide.index, "chart_label"])
+    names = [cons.scope_name(data, c) for c in wide.columns]
+    return block(
+        charts.small_multiples(
+            wide, labels, names, f"Kengetallen per buurtwerkkamer — {cons.scope_name(data, region)}"
+        )
+    )
+
+
+def housing_section(data: YearData, scope: str) -> Html:
+    """Participants per housing corporation: table and chart with shares."""
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
+
+    if not cons.has_registration(data, scope):
+        return no_counts(data, scope)
+    totals = cons.housing_totals(data, scope)
+    labels = list(
+        data["housing_corporations"].set_index("housing_corporation").loc[totals.index, "label"]
+    )
+    title = (
+        f"Deelnemers per woningcorporatie — {cons.scope_name(data, scope)} "
+        f"(totaal {format_int(totals.sum())})"
+    )
+    chart = charts.hbar(totals, labels, title, "Aantal deelnemers", shares=cons.shares(totals))
+    return block(
+        counts_table(
+            data,
+            scope,
+            "participants_housing",
+            "housing_corporation",
+            "participants",
+            "housing_corporations",
+        ),
+        chart,
+    )

@@ -1,0 +1,198 @@
+"""Results against targets: the banded table and chart per location, the region overview, the appendix."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bwklib.compute import consolidation as cons
+from bwklib.compute.scoring import band_counts, score_all, score_location
+from bwklib.inputs.loading import YearData
+from bwklib.report.formatting import (
+    esc,
+    format_int,
+    format_percent,
+    html_table,
+)
+from bwklib.report.html import Html, block
+
+
+def legend(data: YearData) -> Html:
+    """The colour legend of the results table."""
+    spans = "".join(
+        f'<span class="band-{esc(b.band)}">{esc(b.label)}: {esc(b.description)}</span>'
+        for b in data["bands"].itertuples()
+    )
+    return Html(f'<p class="legend">{spans}</p>')
+
+
+def not_registered(data: YearData, location: str) -> Html:
+    """The Dutch statement for a location that registered no results this year."""
+    row = data["locations"].set_index("location").loc[location]
+    text = row["note"] or "Deze locatie heeft dit jaar geen resultaten geregistreerd."
+    return block(
+        f'<p class="notice"><strong>Geen registratie van resultaten.</strong> {esc(text)}</p>'
+    )
+
+
+def registered(data: YearData, location: str) -> bool:
+    """Whether a location registered results (De Klop in 2019 did not)."""
+    return cons.has_registration(data, location)
+
+
+def results_table(data: YearData, location: str) -> Html:
+    """The colour-banded results-against-targets table of one location, by section, with legend."""
+    if not registered(data, location):
+        return not_registered(data, location)
+    scores = score_location(data, location)
+    rules = data["scoring_rules"].set_index("rule")
+    sections = data["indicator_sections"].set_index("section")["label"]
+    units = data["indicators"].set_index("indicator")["unit"]
+    rows, classes = [], []
+    for section, group in scores.groupby("section", sort=False):
+        rows.append([sections[section], "", "", "", ""])
+        classes.append(["section"] * 5)
+        for s in group.itertuples():
+            band = f"band-{s.band}" if isinstance(s.band, str) else "unscored"
+            shown = (
+                format_percent(s.achievement)
+                if pd.notna(s.achievement)
+                else (
+                    "n.v.t."
+                    if band == "unscored"
+                    else "gehaald"
+                    if s.band == rules.loc[s.rule, "pass_band"]
+                    else "niet gehaald"
+                )
+            )
+            rows.append([s.label, units[s.indicator], s.result, s.target, shown])
+            classes.append(["", "", band, "", band])
+    table = html_table(
+        ["Indicator", "Eenheid", "Realisatie", "Streefwaarde", "Score"],
+        rows,
+        classes,
+        numeric={2, 3, 4},
+    )
+    used = rules.loc[sorted(set(scores.rule))]
+    notes = "".join(f"<li>{esc(r.explanation)}</li>" for r in used.itertuples())
+    return block(
+        legend(data), table, f"<p><small>Zo is gescoord:</small></p><ul><small>{notes}</small></ul>"
+    )
+
+
+def achievement_chart(data: YearData, location: str) -> Html:
+    """Bar chart of achievement per indicator in band colours."""
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
+
+    if not registered(data, location):
+        return Html("")
+    scores = score_location(data, location)
+    name = cons.scope_name(data, location)
+    return block(
+        charts.achievement_chart(
+            scores, data["bands"], f"Resultaten ten opzichte van de streefwaarden — {name}"
+        )
+    )
+
+
+def results_overview(data: YearData, region: str) -> Html:
+    """Results of all locations of a region side by side: 'result [target]' coloured by band."""
+    locs = [loc for loc in cons.scope_locations(data, region) if registered(data, loc)]
+    scores = score_all(data)
+    scores = scores[scores.location.isin(locs)]
+    by_key = {(s.location, s.indicator): s for s in scores.itertuples()}
+    names = [cons.scope_name(data, loc) for loc in locs]
+    sections = data["indicator_sections"].set_index("section")["label"]
+    rows, classes = [], []
+    for section, group in data["indicators"].groupby("section", sort=False):
+        rows.append([sections[section], *[""] * len(locs)])
+        classes.append(["section"] * (len(locs) + 1))
+        for ind in group.itertuples():
+            row, cls = [ind.label], [""]
+            for loc in locs:
+                s = by_key[(loc, ind.indicator)]
+                row.append(f"{s.result} [{s.target}]")
+                cls.append(f"band-{s.band}" if isinstance(s.band, str) else "unscored")
+            rows.append(row)
+            classes.append(cls)
+    missing = [
+        cons.scope_name(data, loc)
+        for loc in cons.scope_locations(data, region)
+        if not registered(data, loc)
+    ]
+    note = (
+        f"<p><small>Zonder registratie van resultaten: {esc(', '.join(missing))}.</small></p>"
+        if missing
+        else ""
+    )
+    return block(
+        legend(data),
+        html_table(["Indicator", *names], rows, classes, numeric=set(range(1, len(locs) + 1))),
+        note,
+    )
+
+
+def band_overview(data: YearData, region: str | None = None) -> Html:
+    """Per location, how many indicators fall in each band (and how many are not scored)."""
+    scores = score_all(data)
+    if region:
+        scores = scores[scores.location.isin(cons.scope_locations(data, region))]
+    counts = band_counts(scores, data["bands"])
+    unscored = (
+        scores[scores.band.isna()].groupby("location").size().reindex(counts.index, fill_value=0)
+    )
+    labels = list(data["bands"].label)
+    rows = [
+        [cons.scope_name(data, loc), *map(format_int, counts.loc[loc]), format_int(unscored[loc])]
+        for loc in counts.index
+    ]
+    classes = [["", *(f"band-{b}" for b in data["bands"].band), "unscored"] for _ in rows]
+    return block(
+        html_table(
+            ["Locatie", *labels, "Niet gescoord"],
+            rows,
+            classes,
+            numeric=set(range(1, len(labels) + 2)),
+        )
+    )
+
+
+MAX_APPENDIX_PANELS = 12  # beyond this a figure of per-location panels is a wall, not a chart
+
+
+def appendix(data: YearData, region: str) -> Html:
+    """Per location: participants per activity type and per housing corporation (appendix charts).
+
+    One panel per location in a single figure each, so the appendix stays one image per topic
+    however many locations a region has.
+    """
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
+
+    if len(cons.scope_locations(data, region)) > MAX_APPENDIX_PANELS:
+        return block(
+            f"<p>Met meer dan {MAX_APPENDIX_PANELS} buurtwerkkamers staan deze figuren alleen "
+            "in de rapporten per buurtwerkkamer.</p>"
+        )
+    parts = []
+    for table, category, defs, label_col, topic in (
+        (
+            "participants_activity",
+            "activity_type",
+            "activity_types",
+            "chart_label",
+            "Deelnemers per activiteitsoort",
+        ),
+        (
+            "participants_housing",
+            "housing_corporation",
+            "housing_corporations",
+            "label",
+            "Deelnemers per woningcorporatie",
+        ),
+    ):
+        wide = cons.counts_by_location(data, table, category, "participants", region)
+        labels = list(data[defs].set_index(category).loc[wide.index, label_col])
+        names = [cons.scope_name(data, loc) for loc in wide.columns]
+        parts.append(
+            charts.panels(wide, labels, names, f"{topic} per buurtwerkkamer", "Aantal deelnemers")
+        )
+    return block(*parts)
