@@ -24,6 +24,7 @@ from bwklib.entry.sheets import (
     fields_of,
     list_resources,
     references,
+    workbook_regions,
 )
 from bwklib.errors import DataError, Problem, display
 from bwklib.inputs.schema import datapackage, parse_table, read_text
@@ -51,6 +52,7 @@ class Entry:
     year: int
     data_dir: Path
     tables: dict[str, list[SheetRow]] = field(default_factory=dict)
+    regions: list[str] | None = None  # the regions whose rows it holds; None: every region
 
     @property
     def year_dir(self) -> Path:
@@ -350,6 +352,26 @@ def check_sheet(ws, sheet: Sheet, entry: Entry, package, known, unregistered, pr
     return parsed
 
 
+def check_region_of_locations(rows: list[SheetRow], entry: Entry, problems: list[Problem]) -> None:
+    """A workbook of some regions holds only their locations (its import changes only their rows)."""
+    if entry.regions is None:
+        return
+    sheet = SHEET_OF["locations"]
+    for row in rows:
+        region = row.texts.get("region", "")
+        if region and region not in entry.regions:
+            problems.append(
+                Problem(
+                    sheet.label(entry.workbook),
+                    row.number,
+                    sheet.columns["region"],
+                    region,
+                    "deze werkmap is voor regio " + ", ".join(entry.regions) + "; zet een "
+                    "locatie van een andere regio in de werkmap van die regio",
+                )
+            )
+
+
 def check_sheets(wb, entry: Entry, package: dict, known: dict, problems: list[Problem]) -> None:
     """Read and check every sheet, the locations first; problems per sheet in row order."""
     unregistered: set[str] = set()
@@ -364,6 +386,7 @@ def check_sheets(wb, entry: Entry, package: dict, known: dict, problems: list[Pr
         problems += sorted(found, key=lambda p: p.row or 0)
         if sheet.resource == "locations" and parsed is not None:
             rows = entry.tables["locations"]
+            check_region_of_locations(rows, entry, problems)
             known["locations"] = [r.texts["location"] for r in rows if r.texts["location"]]
             unregistered = {r["location"] for r in parsed if r["results_registered"] is False}
 
@@ -384,7 +407,7 @@ def read_entry(workbook: Path) -> Entry:
         raise DataError(problems)
     year, data_dir = located
     package = datapackage(data_dir)
-    entry = Entry(Path(workbook), year, data_dir)
+    entry = Entry(Path(workbook), year, data_dir, regions=workbook_regions(wb))
     known = read_definitions(entry.year_dir, package, definition_names(package), problems)
     known = {
         name: [r[f] for r in known[name]] for name, f in list_resources(package) if name in known

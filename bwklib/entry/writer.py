@@ -18,6 +18,7 @@ from bwklib.entry.sheets import (
     INSTRUCTIONS,
     LISTS,
     NO,
+    REGIONS_PROPERTY,
     SHEETS,
     SPARE_ROWS,
     WORKBOOK_NAME,
@@ -53,10 +54,33 @@ def prefill(
     rows: list[dict] = [{}]
     for f in primary_key(package, sheet.resource):
         resource, id_field = refs[f]
-        rows = [{**r, f: d[id_field]} for r in rows for d in definitions[resource]]
+        rows = [
+            {**r, f: d[id_field]}
+            for r in rows
+            for d in definitions[resource]
+            if applies_to(r, d, definitions)
+        ]
     key = primary_key(package, sheet.resource)
     extra = carried.get(sheet.resource, {})
     return [{**r, **extra.get(tuple(r[k] for k in key), {})} for r in rows]
+
+
+def applies_to(row: dict, definition: dict, definitions: dict[str, list[dict]]) -> bool:
+    """Whether a definition belongs on a prefilled row: one of another region does not.
+
+    The row's region is that of its location (or its own `region` code); a definition applies to
+    it when its `region` is empty (every region) or the same (see bwklib.compute.regions).
+    """
+    own = definition.get("region") or ""
+    if not own or "location" in definition:  # a location row itself starts the row
+        return True
+    if "location" in row:
+        region = {d["location"]: d["region"] for d in definitions.get("locations", [])}.get(
+            row["location"]
+        )
+    else:
+        region = row.get("region")
+    return region is None or own == region
 
 
 def list_columns(package: dict, definitions: dict) -> list[tuple[str, str, list]]:
@@ -285,6 +309,7 @@ def build_workbook(
     package: dict,
     definitions: dict[str, list[dict]],
     carried: dict | None = None,
+    regions: list[str] | None = None,
 ) -> Path:
     """Write the data-entry workbook of a year.
 
@@ -302,6 +327,9 @@ def build_workbook(
     carried : dict, optional
         Resource name -> {primary-key tuple: {field: value}}: values carried over from last year,
         e.g. the targets of the results.
+    regions : list of str, optional
+        The regions whose rows the workbook holds (stored in the workbook, so that `bwk import`
+        replaces only their rows); default the regions in `definitions`.
 
     Returns
     -------
@@ -317,5 +345,10 @@ def build_workbook(
     write_lists(wb, lists)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = "bwk"
+    from openpyxl.packaging.custom import StringProperty
+
+    if regions is None:
+        regions = [r["region"] for r in definitions.get("regions", [])]
+    wb.custom_doc_props.append(StringProperty(name=REGIONS_PROPERTY, value=",".join(regions)))
     wb.save(path)
     return Path(path)
