@@ -166,7 +166,15 @@ def cmd_new_year(args) -> int:
         title=args.title,
         organisation=args.organisation,
     )
-    print(f"Gemaakt: {display(book.parent)} met de definities en de invoerwerkmap {display(book)}.")
+    if book.name != f"invoer-{args.year}.xlsx":
+        print(
+            f"Regio {args.region} staat in {display(book.parent)}, met haar eigen invoerwerkmap "
+            f"{display(book)}; de andere regio's blijven zoals ze zijn."
+        )
+    else:
+        print(
+            f"Gemaakt: {display(book.parent)} met de definities en de invoerwerkmap {display(book)}."
+        )
     print(f"Vul de werkmap in en lees hem daarna in met: bwk import {display(book)}")
     return 0
 

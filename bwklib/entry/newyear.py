@@ -252,14 +252,19 @@ def append_rows(path: Path, rows: list[dict]) -> None:
 
 
 def region_source(data_dir: Path, package: dict, year: int, region: str, given: int | None):
-    """The earlier year a region's locations, definitions and targets come from (None: new)."""
-    try:
+    """The earlier year a region's locations, definitions and targets come from (None: new).
+
+    The year given, else the latest complete year before `year` that has the region: a region that
+    paused for a year continues from the last year it took part.
+    """
+    if given is not None:
         source = paths.year_dir(data_dir, source_year(data_dir, package, year, given))
-    except DataError:
-        if given is not None:
-            raise
-        return None
-    return source if region in [r["region"] for r in known_regions(source, package)] else None
+        return source if region in [r["region"] for r in known_regions(source, package)] else None
+    for earlier in reversed([y for y in complete_years(data_dir) if y < year]):
+        source = paths.year_dir(data_dir, earlier)
+        if region in [r["region"] for r in known_regions(source, package)]:
+            return source
+    return None
 
 
 def add_region(
@@ -369,6 +374,8 @@ def new_year(
         return add_region(year, data_dir, package, region, from_year, identity)
     check_target(target)
     source = paths.year_dir(data_dir, source_year(data_dir, package, year, from_year))
+    if region and from_year is None:  # a region that paused continues from its last year
+        source = region_source(data_dir, package, year, region, None) or source
     beginning = None
     if region and (name or title):
         if region in [r["region"] for r in known_regions(source, package)]:
