@@ -94,3 +94,13 @@ class TestPackage:
         if len(text.splitlines()) > MAX_LINES:
             doc = ast.get_docstring(ast.parse(text)) or ""
             assert "Why one module" in doc, f"{path} is long and does not say why"
+
+
+def test_every_stage_folder_of_the_tests_is_collected(pytestconfig):
+    """pytest skips folders named like `build` by default; tests/build/ must run all the same."""
+    from fnmatch import fnmatch
+
+    skipped = pytestconfig.getini("norecursedirs")
+    for stage in STAGES:
+        assert (paths.ROOT / "tests" / stage).is_dir(), stage
+        assert not any(fnmatch(stage, pattern) for pattern in skipped), (stage, skipped)
