@@ -226,6 +226,14 @@ def write_sheet(wb, package, sheet, definitions, carried, ranges) -> None:
     protect(ws, get_column_letter(len(columns)), last)
 
 
+def only_region(resource: str, definition: dict) -> str:
+    """' (alleen regio X)' for a definition of one region; locations name their region anyway."""
+    region = definition.get("region") or ""
+    return (
+        f"  (alleen regio {region})" if region and resource not in ("locations", "regions") else ""
+    )
+
+
 def instruction_lines(year: int, package: dict, definitions: dict) -> list[tuple[str, str]]:
     """The instruction sheet as (style, text) lines; style is title, heading, code or text."""
     name = WORKBOOK_NAME.format(year=year)
@@ -277,7 +285,10 @@ def instruction_lines(year: int, package: dict, definitions: dict) -> list[tuple
     lines += [("text", f"{s.title}: {s.explanation}") for s in SHEETS]
     for resource, id_field in list_resources(package):
         lines.append(("heading", f"Codes: {package[resource]['title']}"))
-        lines += [("code", f"{d[id_field]}  —  {describe(d)}") for d in definitions[resource]]
+        lines += [
+            ("code", f"{d[id_field]}  —  {describe(d)}{only_region(resource, d)}")
+            for d in definitions[resource]
+        ]
     return lines
 
 
