@@ -24,6 +24,7 @@ def check_consistency(data, problems: list[Problem]) -> None:
     """Run every cross-file check on a year whose files each passed the schema."""
     check_ids(data, problems)
     check_region_definitions(data, problems)
+    check_regions_entered(data, problems)
     check_registration(data, problems)
     check_finance_complete(data, problems)
     check_results_parse(data, problems)
@@ -70,9 +71,12 @@ def check_registration(data, problems: list[Problem]) -> None:
                     "of zet results_registered op true",
                 )
             )
+    waiting = set(regions_without_figures(data))
     for loc, region in locs.loc[
         locs.results_registered.astype(bool), ["location", "region"]
     ].values:
+        if region in waiting:  # said once, by check_regions_entered
+            continue
         indicators = data["indicators"]
         indicators = list(indicators.loc[applies(indicators, region), "indicator"])
         have = set(data["results"].loc[data["results"].location == loc, "indicator"])
@@ -89,10 +93,50 @@ def check_registration(data, problems: list[Problem]) -> None:
             )
 
 
+def regions_without_figures(data) -> list[str]:
+    """Regions with locations none of which has a row in finance.csv: figures not entered yet."""
+    with_rows = set(data["finance"].location)
+    locs = data["locations"]
+    return [
+        r
+        for r in data["regions"].region
+        if (mine := set(locs.loc[locs.region == r, "location"])) and not mine & with_rows
+    ]
+
+
+def check_regions_entered(data, problems: list[Problem]) -> None:
+    """One message for a region whose figures are not entered at all (its workbook not imported)."""
+    folder = data.path("finance").parent
+    books = sorted(p.name for p in folder.glob("invoer-*.xlsx"))
+    for region in regions_without_figures(data):
+        own = [b for b in books if b.endswith(f"-{region}.xlsx")] or [
+            b for b in books if b.count("-") == 1
+        ]
+        hint = (
+            f"lees de ingevulde werkmap in: bwk import {folder.name}/{own[0]}"
+            if own
+            else "vul hun cijfers in (finance.csv, results.csv en de andere bestanden per locatie)"
+        )
+        problems.append(
+            Problem(
+                where(data, "finance"),
+                None,
+                "location",
+                None,
+                f"van regio {region} zijn nog geen cijfers ingevoerd (geen enkele locatie van de "
+                f"regio heeft regels); {hint}, of haal de regio en haar locaties uit regions.csv "
+                "en locations.csv als zij dit jaar niet meedoet",
+            )
+        )
+
+
 def check_finance_complete(data, problems: list[Problem]) -> None:
     """Every location has a budget and actual for every finance line of its region (0 where nothing
     was spent); lines of another region do not apply to it (check_region_definitions)."""
+    waiting = set(regions_without_figures(data))
     for loc, region in data["locations"][["location", "region"]].values:
+        if region in waiting:  # said once, by check_regions_entered
+            continue
         defined = data["finance_lines"]
         lines = list(defined.loc[applies(defined, region), "line"])
         have = set(data["finance"].loc[data["finance"].location == loc, "line"])
