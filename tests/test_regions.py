@@ -75,6 +75,7 @@ class TestTwoRegions:
         with pytest.raises(DataError, match="regio-id mag niet gelijk zijn aan een locatie-id"):
             load_year(2019, two_regions)
 
+    @pytest.mark.build
     def test_build_has_a_report_per_region(self, two_regions, tmp_path):
         summary = run(
             2019, data_dir=two_regions, output_dir=tmp_path, jobs=2, progress=lambda s: None

@@ -535,6 +535,7 @@ class TestValidateCommand:
 
 
 class TestYearlyPath:
+    @pytest.mark.build
     def test_new_year_fill_import_run(self, data_copy, tmp_path):
         from bwklib.build.pipeline import run
 
