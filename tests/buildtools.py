@@ -24,6 +24,7 @@ import pytest
 from bwklib.build import worker
 from bwklib.build.plan import AUDIT_SUFFIX, STAKEHOLDER_SUFFIX, Task, TaskResult
 
+REAL_EXECUTE = worker.execute  # imported before any test patches it
 STUB_ERROR = "cel 4 (raise ValueError('kapot')): ValueError: kapot"
 
 
@@ -40,11 +41,17 @@ def data_rows(task: Task) -> list[str]:
 
 @dataclass(frozen=True)
 class StubExecutor:
-    """Write a report's files without a kernel; fail, like a broken notebook, for `fail` scopes."""
+    """Write a report's files without a kernel; fail, like a broken notebook, for `fail` scopes.
+
+    Scopes in `real` are executed for real (the test reads those reports), the others stubbed.
+    """
 
     fail: frozenset[str] = field(default_factory=frozenset)
+    real: frozenset[str] = field(default_factory=frozenset)
 
     def __call__(self, task: Task, notebook_dir: str, staging: str) -> TaskResult:
+        if task.scope in self.real:
+            return REAL_EXECUTE(task, notebook_dir, staging)
         if task.scope in self.fail:
             return TaskResult(task, False, 0.0, error=STUB_ERROR)
         staging = Path(staging)
@@ -68,17 +75,22 @@ class InProcessPool(ThreadPoolExecutor):
         super().__init__(max_workers)
 
 
-def use_stub(mp: pytest.MonkeyPatch, fail=()) -> None:
-    """Make `bwklib.build.pipeline.run` build with `StubExecutor(fail)` on an in-process pool."""
-    mp.setattr(worker, "execute", StubExecutor(frozenset(fail)))
-    mp.setattr(worker, "ProcessPoolExecutor", InProcessPool)
+def use_stub(mp: pytest.MonkeyPatch, fail=(), real=()) -> None:
+    """Make `bwklib.build.pipeline.run` build with `StubExecutor(fail, real)`.
+
+    Without `real` scopes the pool runs on threads of this process; with them it stays the real
+    pool of worker processes (a kernel belongs in a worker, not in the test process).
+    """
+    mp.setattr(worker, "execute", StubExecutor(frozenset(fail), frozenset(real)))
+    if not real:
+        mp.setattr(worker, "ProcessPoolExecutor", InProcessPool)
 
 
 @contextmanager
-def stubbed(fail=()):
-    """Within the block, `bwklib.build.pipeline.run` builds reports with `StubExecutor(fail)`."""
+def stubbed(fail=(), real=()):
+    """Within the block, `bwklib.build.pipeline.run` builds with `StubExecutor(fail, real)`."""
     with pytest.MonkeyPatch.context() as mp:
-        use_stub(mp, fail)
+        use_stub(mp, fail, real)
         yield
 
 
