@@ -26,6 +26,7 @@ from bwklib.entry.sheets import (
     references,
 )
 from bwklib.errors import DataError, Problem, display
+from bwklib.formulas import neutralise
 from bwklib.inputs.schema import datapackage, parse_table, read_text
 from bwklib.inputs.validation import PER_LOCATION_TABLES
 
@@ -178,16 +179,19 @@ def numbered_csv(names: list[str], rows: list[SheetRow]) -> str:
     writer.writerow(names)
     for n in range(2, max(by_number, default=1) + 1):
         row = by_number.get(n)
-        writer.writerow([row.texts.get(x, "") for x in names] if row else [])
+        writer.writerow([neutralise(row.texts.get(x, "")) for x in names] if row else [])
     return buf.getvalue()
 
 
 def csv_text(names: list[str], rows: list[SheetRow]) -> str:
-    """The canonical CSV text of a table: header, then the rows in sheet order."""
+    """The canonical CSV text of a table: header, then the rows in sheet order.
+
+    Formula-like text gets a leading quote (bwklib.formulas); bwk takes it off when it reads.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(names)
-    writer.writerows([row.texts.get(x, "") for x in names] for row in rows)
+    writer.writerows([neutralise(row.texts.get(x, "")) for x in names] for row in rows)
     return buf.getvalue()
 
 

@@ -31,6 +31,7 @@ from bwklib.entry.sheets import (
     primary_key,
     references,
 )
+from bwklib.formulas import looks_like_formula
 
 
 def shown_value(value: object) -> object:
@@ -166,6 +167,22 @@ def write_cells(ws, columns, specs, rows, labels, last: int) -> None:
             if values:
                 cell.value = shown_value(values.get(name))
                 cell.fill = INPUT_FILL
+
+
+def text_only(wb: Workbook) -> None:
+    """No cell bwk writes is a formula: openpyxl stores any text starting with '=' as one.
+
+    Text stays text (data type "s"); formula-like text (bwklib.formulas) also gets Excel's quote
+    prefix, so that editing the cell keeps it text.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and (
+                    cell.data_type == "f" or looks_like_formula(cell.value)
+                ):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
 
 
 def protect(ws, last_column: str, last: int) -> None:
@@ -315,6 +332,7 @@ def build_workbook(
     for sheet in SHEETS:
         write_sheet(wb, package, sheet, definitions, carried or {}, ranges)
     write_lists(wb, lists)
+    text_only(wb)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = "bwk"
     wb.save(path)

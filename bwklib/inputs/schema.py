@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bwklib import paths
 from bwklib.errors import Problem, decode_utf8, display, file_problem
+from bwklib.formulas import restore
 
 TYPE_HINTS = {
     "integer": "een geheel getal zonder punten, spaties of €-teken (bijv. 3181)",
@@ -93,7 +94,11 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
 
 
 def convert(value: str, spec: dict) -> tuple[object, str | None]:
-    """Convert one cell to its schema type; return (value, None) or (None, what was expected)."""
+    """Convert one cell to its schema type; return (value, None) or (None, what was expected).
+
+    A leading quote that bwk put before formula-like text (bwklib.formulas) is taken off first.
+    """
+    value = restore(value)
     kind = spec.get("type", "string")
     cons = spec.get("constraints", {})
     if value == "":
