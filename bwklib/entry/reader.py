@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class Entry:
     year: int
     data_dir: Path
     tables: dict[str, list[SheetRow]] = field(default_factory=dict)
+    uncached: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def year_dir(self) -> Path:
@@ -63,6 +65,14 @@ def hint(kind: str) -> str:
     from bwklib.inputs.schema import TYPE_HINTS
 
     return "ja of nee" if kind == "boolean" else TYPE_HINTS[kind]
+
+
+EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+UNCACHED = (
+    "een waarde; deze cel heeft een formule zonder berekende waarde (de werkmap is niet in Excel "
+    "of LibreOffice opgeslagen): open de werkmap, sla hem op en lees hem opnieuw in, of typ de "
+    "waarde zelf in"
+)
 
 
 def cell_text(value: object, kind: str = "string") -> tuple[str, str | None]:
@@ -83,6 +93,11 @@ def cell_text(value: object, kind: str = "string") -> tuple[str, str | None]:
     """
     if value is None:
         return "", None
+    if isinstance(value, str) and value in EXCEL_ERRORS:
+        return "", (
+            f"{hint(kind)}; Excel geeft hier de foutwaarde {value}: verbeter de formule of typ "
+            "de waarde zelf in"
+        )
     if isinstance(value, dt.date | dt.time | dt.timedelta):
         return "", (
             f"{hint(kind)}; Excel heeft deze cel als datum of tijd opgeslagen: zet de celopmaak "
@@ -146,16 +161,46 @@ def read_row(number, values, columns, specs, sheet, label, problems) -> SheetRow
     return row
 
 
-def read_sheet(ws, sheet: Sheet, package: dict, label: str, problems: list[Problem]):
-    """The non-empty rows of a sheet, or None when its header row is wrong."""
-    rows = ws.iter_rows(values_only=True)
-    columns = header_columns(next(rows, ()), sheet, label, problems)
+def filled_cells(ws) -> dict[tuple[int, int], object]:
+    """(row, column) -> value of every cell that holds one, 1-based.
+
+    Read from the cells the file holds, never from the sheet's dimension: one stray cell at
+    XFD1048576 must not make bwk visit a million empty rows.
+    """
+    return {rc: cell.value for rc, cell in ws._cells.items() if cell.value is not None}
+
+
+def sheet_rows(cells: dict, width: int, extra: set[int]) -> list[tuple[int, tuple]]:
+    """(row number, values of the first `width` columns) of the rows with a value there, from
+    row 2, plus the rows in `extra`, in row order."""
+    rows: dict[int, list] = {r: [None] * width for r in extra if r > 1}
+    for (r, c), value in cells.items():
+        if r > 1 and c <= width:
+            rows.setdefault(r, [None] * width)[c - 1] = value
+    return [(r, tuple(rows[r])) for r in sorted(rows)]
+
+
+def read_sheet(ws, sheet, package, label, problems, uncached=frozenset()):
+    """The non-empty rows of a sheet, or None when its header row is wrong.
+
+    `uncached` holds the (row, column) of formulas without a calculated value: each is a problem.
+    """
+    cells = filled_cells(ws)
+    last = max((c for r, c in cells if r == 1), default=0)
+    header = tuple(cells.get((1, c)) for c in range(1, last + 1))
+    columns = header_columns(header, sheet, label, problems)
     if columns is None:
         return None
     specs = fields_of(package, sheet.resource)
+    width = max(columns.values()) + 1
+    formulas = {(r, c - 1) for r, c in uncached if c <= width}
     out = []
-    for number, values in enumerate(rows, start=2):
+    for number, values in sheet_rows(cells, width, {r for r, _ in formulas}):
         row = read_row(number, values, columns, specs, sheet, label, problems)
+        for name, i in columns.items():
+            if (number, i) in formulas:
+                problems.append(Problem(label, number, sheet.columns[name], None, UNCACHED))
+                row.flagged.add(name)
         if any(row.texts.values()) or row.flagged:
             out.append(row)
     return out
@@ -286,7 +331,7 @@ def definition_names(package: dict) -> list[str]:
 def locate(workbook: Path, problems: list[Problem]) -> tuple[int, Path] | None:
     """The year and data folder of a workbook: it lives in data/<year>/."""
     folder = Path(workbook).resolve().parent
-    if folder.name.isdigit() and len(folder.name) == 4:
+    if paths.is_year_name(folder.name):
         if (folder.parent / paths.DATAPACKAGE).exists():
             return int(folder.name), folder.parent
     example = "data/2020/" + WORKBOOK_NAME.format(year=2020)
@@ -304,14 +349,13 @@ def locate(workbook: Path, problems: list[Problem]) -> tuple[int, Path] | None:
 
 def open_workbook(path: Path, problems: list[Problem]):
     """The workbook opened for reading cell values (as last calculated), or None."""
-    from openpyxl.utils.exceptions import InvalidFileException
-
     if not Path(path).is_file():
         problems.append(Problem(display(path), None, None, None, "de werkmap bestaat niet"))
         return None
     try:
         return load_workbook(path, data_only=True)  # not read_only: it trusts the dimensions
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    except Exception:  # a truncated or corrupt file fails deep inside zipfile,
+        # zlib or the XML parser (BadZipFile, InvalidFileException, KeyError, EOFError, ...)
         problems.append(
             Problem(
                 display(path),
@@ -322,6 +366,38 @@ def open_workbook(path: Path, problems: list[Problem]):
             )
         )
         return None
+
+
+def has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the file holds a formula (an <f> element), read without openpyxl."""
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        return any(re.search(rb"<f[ >/]", z.read(n)) for n in sheets)
+
+
+def without_value(formulas, values) -> set[tuple[int, int]]:
+    """(row, column) of the formula cells of a sheet whose value (data_only) is missing."""
+    cached = values._cells
+    return {
+        rc
+        for rc, cell in formulas._cells.items()
+        if cell.data_type == "f" and getattr(cached.get(rc), "value", None) is None
+    }
+
+
+def uncached_formulas(path: Path, wb) -> dict[str, set[tuple[int, int]]]:
+    """Sheet title -> (row, column) of every formula whose calculated value the file lacks.
+
+    openpyxl (and some converters) write formulas without a value; read with data_only they are
+    empty cells, so without this check their rows would be lost without a word.
+    """
+    if not has_formulas(path):
+        return {}
+    formulas = load_workbook(path)
+    try:
+        return {ws.title: without_value(ws, wb[ws.title]) for ws in formulas.worksheets}
+    finally:
+        formulas.close()
 
 
 def missing_sheet(sheet: Sheet, label: str, present: list[str]) -> Problem:
@@ -343,7 +419,8 @@ def check_sheet(ws, sheet: Sheet, entry: Entry, package, known, unregistered, pr
     Returns the parsed rows, or None when the header row is wrong (the rows were not read).
     """
     label = sheet.label(entry.workbook)
-    rows = read_sheet(ws, sheet, package, label, problems)
+    uncached = entry.uncached.get(ws.title, set())
+    rows = read_sheet(ws, sheet, package, label, problems, uncached)
     if rows is None:
         return None
     kept = [r for r in rows if keep(r, sheet, package, unregistered)]
@@ -389,6 +466,7 @@ def read_entry(workbook: Path) -> Entry:
     year, data_dir = located
     package = datapackage(data_dir)
     entry = Entry(Path(workbook), year, data_dir)
+    entry.uncached = uncached_formulas(workbook, wb)
     known = read_definitions(entry.year_dir, package, definition_names(package), problems)
     known = {
         name: [r[f] for r in known[name]] for name, f in list_resources(package) if name in known

@@ -112,17 +112,19 @@ def list_validation(cell_range: str, header: str, strict: bool) -> DataValidatio
     )
 
 
-def count_validation(header: str) -> DataValidation:
-    """Whole numbers of at least 0."""
+def count_validation(header: str, maximum: int | None = None) -> DataValidation:
+    """Whole numbers of at least 0 (and at most the schema's maximum, when it has one)."""
+    most = f" en hoogstens {maximum}" if maximum is not None else ""
     return DataValidation(
         type="whole",
-        operator="greaterThanOrEqual",
+        operator="greaterThanOrEqual" if maximum is None else "between",
         formula1="0",
+        formula2=None if maximum is None else str(maximum),
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
         errorTitle="Geen geheel getal van 0 of meer",
-        error=f"{header}: vul een geheel getal van 0 of meer in, zonder punten, spaties of "
+        error=f"{header}: vul een geheel getal van 0 of meer{most} in, zonder punten, spaties of "
         "€-teken (bijv. 3181).",
     )
 
@@ -133,8 +135,9 @@ def column_validation(spec: dict, header: str, refs: dict, ranges: dict) -> Data
         return list_validation(ranges[refs[spec["name"]][0]], header, strict=False)
     if spec["type"] == "boolean":
         return list_validation(ranges["boolean"], header, strict=True)
-    if spec["type"] == "integer" and spec.get("constraints", {}).get("minimum") == 0:
-        return count_validation(header)
+    constraints = spec.get("constraints", {})
+    if spec["type"] == "integer" and constraints.get("minimum") == 0:
+        return count_validation(header, constraints.get("maximum"))
     return None
 
 

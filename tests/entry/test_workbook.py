@@ -300,12 +300,13 @@ class TestBuildWorkbook:
         assert loc.formula1.startswith(f"{LISTS}!$") and loc.type == "list"
 
     def test_counts_and_amounts_are_whole_numbers_of_at_least_zero(self, wb):
-        for title, columns in [("Financiën", "DE"), ("Deelnemers per activiteit", "D")]:
+        cases = [("Financiën", "DE", 100_000_000), ("Deelnemers per activiteit", "D", 100_000)]
+        for title, columns, maximum in cases:
             dvs = wb[title].data_validations.dataValidation
             whole = sorted(str(dv.sqref)[0] for dv in dvs if dv.type == "whole")
             assert "".join(whole) == columns
             assert all(
-                (dv.operator, dv.formula1) == ("greaterThanOrEqual", "0")
+                (dv.operator, dv.formula1, int(dv.formula2)) == ("between", "0", maximum)
                 for dv in dvs
                 if dv.type == "whole"
             )
