@@ -238,7 +238,7 @@ def dutch_number(n: float) -> str:
 
 def range_problem(value: float, cons: dict) -> str | None:
     """What was expected when a number lies outside its schema bounds (or any sane bound), or None."""
-    if not math.isfinite(value) or abs(value) > LARGEST:
+    if isinstance(value, float) and not math.isfinite(value):
         return f"een getal van hoogstens {dutch_number(LARGEST)}; dit getal is te groot"
     if "minimum" in cons and value < cons["minimum"]:
         low = dutch_number(cons["minimum"])
@@ -248,6 +248,8 @@ def range_problem(value: float, cons: dict) -> str | None:
             f"een waarde van hoogstens {dutch_number(cons['maximum'])}; zoveel heeft een "
             "buurtwerkkamer niet: controleer de waarde (een punt of nul te veel?)"
         )
+    if abs(value) > LARGEST:
+        return f"een getal van hoogstens {dutch_number(LARGEST)}; dit getal is te groot"
     return None
 
 

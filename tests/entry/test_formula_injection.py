@@ -185,41 +185,17 @@ class TestWorkbook:
         )
 
 
-def fill_from_csv(book: Path, folder: Path, notes: dict[str, str]) -> None:
-    """Fill every sheet from the CSV files in `folder`, with hostile notes in the first rows."""
-    from bwklib.entry.sheets import NO, SHEETS, YES
-
-    wb = openpyxl.load_workbook(book)
-    for sheet in SHEETS:
-        ws = wb[sheet.title]
-        col = {c.value: c.column for c in ws[1]}
-        for r in range(2, ws.max_row + 1):
-            for c in col.values():
-                ws.cell(r, c).value = None
-        with open(folder / f"{sheet.resource}.csv", encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
-        if sheet.resource in notes:
-            rows[0]["note"] = notes[sheet.resource]
-        for r, row in enumerate(rows, start=2):
-            for field, header in sheet.columns.items():
-                text = restore(row.get(field, ""))
-                value = {"true": YES, "false": NO}.get(text, int(text) if text.isdigit() else text)
-                cell = ws.cell(r, col[header])
-                cell.value = None if value == "" else value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # typed as text, as Excel does with a quote prefix
-    wb.save(book)
-
-
 class TestImport:
-    def test_imported_csv_files_are_safe_and_the_text_comes_back(self, hostile, tmp_path):
+    def test_imported_csv_files_are_safe_and_the_text_comes_back(
+        self, hostile, tmp_path, fill_book
+    ):
         import shutil
 
         data = tmp_path / "data"
         shutil.copytree(hostile["data"], data)
         book = data / "2020" / hostile["book"].name
         notes = {"locations": HOSTILE[1], "finance": "@SUM(A1)", "participants_activity": "-2+3"}
-        fill_from_csv(book, data / "2019", notes)
+        fill_book(book, data / "2019", notes)
         written = import_workbook(book)
         assert len(written) >= 6
         for path in written:
