@@ -212,3 +212,26 @@ def test_the_workbook_folder_must_be_a_year(book2020, capsys, tmp_path):
     code = main(["--data-dir", str(data), "import", str(odd / book.name)])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err and "in de map van zijn jaar" in err
+
+
+def test_a_full_disk_replaces_no_csv_file(book2020, capsys, monkeypatch):
+    import errno
+
+    data, book = book2020
+    import_workbook(book)
+    set_cells(book, [(ACTIVITY.title, 3, "Deelnemers", 104)])
+    before = tree(data / "2020")
+    original, written = Path.write_text, []
+
+    def write_text(self, *args, **kwargs):
+        if self.name.endswith(".bwk-tmp"):
+            written.append(self)
+            if len(written) == 3:
+                raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+    code = main(["--data-dir", str(data), "import", str(book)])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and "de schijf is vol" in err
+    assert tree(data / "2020") == before
