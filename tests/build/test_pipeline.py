@@ -130,3 +130,26 @@ class TestPdf:
         sh.copytree(year, copy)
         (pdf,) = write_pdfs(copy, ["de-klop"])
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 50_000
+
+
+class TestOutputNames:
+    def test_every_name_bwk_writes_is_a_report_or_reserved(self, built, tmp_path):
+        """Scope ids are validated against paths.YEAR_OUTPUT_NAMES: it must list every other name
+        a build writes (with --pdf too), or an id could overwrite it."""
+        from bwklib.build.pdf import find_chromium, write_pdfs
+        from bwklib.inputs.limits import reserved_stems
+
+        _, year, _ = built
+        names = {p.relative_to(year).as_posix() for p in year.rglob("*")}
+        if find_chromium() is not None:
+            import shutil as sh
+
+            copy = tmp_path / "2019"
+            sh.copytree(year, copy)
+            write_pdfs(copy, ["de-klop"])
+            names |= {p.relative_to(copy).as_posix() for p in copy.rglob("*")}
+        reports = {f for scope in SCOPES for f in paths.report_files(scope)}
+        others = {n for n in names if n not in reports and not n.startswith(".")}
+        top_level = {n.split("/")[0] for n in others}
+        assert top_level <= set(paths.YEAR_OUTPUT_NAMES), top_level - set(paths.YEAR_OUTPUT_NAMES)
+        assert not {s for s in SCOPES if s in reserved_stems()}
