@@ -148,7 +148,7 @@ def without_provenance(html: str) -> str:
     return stripped
 
 
-@pytest.mark.full_build
+@pytest.mark.build
 class TestNothingLeaks:
     @pytest.mark.parametrize(
         "name,column",

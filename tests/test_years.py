@@ -252,7 +252,7 @@ def expected_figures(year: int, data_dir, figures: dict[str, list[dict]]) -> dic
     return want
 
 
-@pytest.mark.full_build
+@pytest.mark.build
 class TestThreeYears:
     @pytest.mark.parametrize("year", YEARS)
     def test_every_figure_comes_from_the_years_own_entries(self, years, year):

@@ -27,6 +27,7 @@ from bwklib.entry.reader import read_definitions
 from bwklib.entry.sheets import SHEETS, WORKBOOK_NAME
 from bwklib.entry.writer import build_workbook
 from bwklib.errors import DataError, Problem, file_problem
+from bwklib.formulas import neutralise, restore
 from bwklib.inputs.loading import complete_years
 from bwklib.inputs.schema import datapackage
 
@@ -90,12 +91,18 @@ def read_csv(path: Path) -> tuple[list[str], list[dict]]:
         return list(reader.fieldnames or []), list(reader)
 
 
+def cells(text: str) -> list[list[str]]:
+    """The non-empty rows of a CSV text."""
+    return [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+
+
 def csv_of(header: list[str], rows: list[dict]) -> str:
-    """CSV text with this header (cells missing in a row are empty)."""
+    """CSV text with this header (cells missing in a row are empty); formula-like text gets a
+    leading quote (bwklib.formulas)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, header, lineterminator="\n", restval="", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([neutralise(restore(r.get(h) or "")) for h in header] for r in rows)
     return buf.getvalue()
 
 
@@ -112,13 +119,15 @@ def copy_definitions(source: Path, target: Path, package: dict, region: str | No
         src, dst = source / resource["path"], target / resource["path"]
         if not src.exists():  # an optional definition file
             continue
-        if region:
-            header, rows = read_csv(src)
-            if "region" in header:
-                kept = [r for r in rows if of_region(name, r, region)]
-                dst.write_text(csv_of(header, kept), encoding="utf-8", newline="")
-                continue
-        shutil.copyfile(src, dst)
+        header, rows = read_csv(src)
+        filtered = bool(region) and "region" in header
+        if filtered:
+            rows = [r for r in rows if of_region(name, r, region)]
+        safe = csv_of(header, rows)
+        if not filtered and cells(safe) == cells(src.read_text(encoding="utf-8")):
+            shutil.copyfile(src, dst)  # nothing to filter or quote: an exact copy
+        else:
+            dst.write_text(safe, encoding="utf-8", newline="")
 
 
 def known_regions(folder: Path, package: dict) -> list[dict]:
