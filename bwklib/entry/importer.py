@@ -13,6 +13,7 @@ from bwklib import paths
 from bwklib.entry.reader import Entry, csv_text, headers, read_entry, sheet_terms
 from bwklib.entry.sheets import SHEETS, WORKBOOK_GLOB, WORKBOOK_NAME
 from bwklib.errors import DataError, Problem, display
+from bwklib.formulas import neutralise, restore
 from bwklib.inputs.loading import load_year
 from bwklib.inputs.schema import datapackage
 
@@ -40,21 +41,21 @@ def merged_text(entry: Entry, package: dict, resource: str, regions_of: dict[str
     workbook's regions come where its first location stood, or at the end.
     """
     names = [f["name"] for f in package[resource]["schema"]["fields"]]
-    mine = [row.texts for row in entry.tables[resource]]
     if entry.regions is None:
         return csv_text(names, entry.tables[resource])
+    mine = [[neutralise(row.texts.get(x, "")) for x in names] for row in entry.tables[resource]]
     out, placed = [], False
     for row in read_rows(entry.year_dir / package[resource]["path"]):
         if region_of_row(row, regions_of) not in entry.regions:
-            out.append(row)
+            out.append([neutralise(restore(row.get(x) or "")) for x in names])
         elif not placed and resource == "locations":
             out += mine
             placed = True
     if not placed:
         out += mine
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, names, lineterminator="\n", restval="", extrasaction="ignore")
-    writer.writeheader()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(names)
     writer.writerows(out)
     return buf.getvalue()
 
