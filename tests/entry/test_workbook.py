@@ -538,8 +538,11 @@ class TestValidateCommand:
 
 
 class TestYearlyPath:
-    def test_new_year_fill_import_run(self, data_copy, tmp_path):
+    @pytest.mark.build
+    def test_new_year_fill_import_run(self, data_copy, tmp_path, stub_executor):
         from bwklib.build.pipeline import run
+
+        stub_executor(real={"top", "de-kroon"})  # the reports read below; the rest stubbed
 
         assert main(["--data-dir", str(data_copy), "new-year", "2020"]) == 0
         book = data_copy / "2020/invoer-2020.xlsx"
