@@ -1,0 +1,1 @@
+"""Stage 4, build and publish: plan, execute notebooks, render HTML, cache, exports, provenance, PDF."""

@@ -1,0 +1,141 @@
+"""The papermill engine: one IPC kernel per worker process, reused for every notebook it executes."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+KERNEL = "python3"
+
+
+class KernelStartError(RuntimeError):
+    """The kernel did not start, also not on the second attempt."""
+
+
+class WorkerKernel:
+    """One IPC kernel per worker process, reused for every notebook that worker executes.
+
+    Reusing the kernel saves its start-up and the pandas/matplotlib/bwklib imports per report.
+    Between notebooks the user namespace is reset and figures are closed, so no state carries over.
+    """
+
+    def __init__(self, cwd: str):
+        self.cwd, self.km, self.ipc_dir = cwd, None, None
+
+    def ensure(self) -> None:
+        """Start the kernel if it is not running; retry once (papermill kernels can fail to start)."""
+        if self.km is not None and self.km.is_alive():
+            return
+        self.stop()
+        for attempt in (1, 2):
+            try:
+                self.start()
+                return
+            except RuntimeError as e:
+                self.stop()
+                if attempt == 2:
+                    raise KernelStartError(
+                        f"de kernel start niet (na een tweede poging): {e}"
+                    ) from e
+
+    def start(self) -> None:
+        """Start a kernel over IPC (no TCP ports to race for) in the notebook folder."""
+        from jupyter_client import KernelManager
+
+        self.ipc_dir = tempfile.mkdtemp(prefix="bwk-kernel-")
+        self.km = KernelManager(
+            kernel_name=KERNEL, transport="ipc", ip=str(Path(self.ipc_dir) / "k")
+        )
+        self.km.start_kernel(cwd=self.cwd)
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=120)
+        finally:
+            kc.stop_channels()
+
+    def reset(self) -> None:
+        """Forget everything the previous notebook defined (modules stay imported)."""
+        code = "import matplotlib.pyplot as _plt\n_plt.close('all')\n%reset -f"
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            reply = kc.execute_interactive(
+                code, store_history=False, timeout=60, output_hook=lambda msg: None
+            )
+        finally:
+            kc.stop_channels()
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError("de kernel kon niet worden leeggemaakt")
+
+    def stop(self) -> None:
+        """Shut the kernel down and remove its IPC files."""
+        if self.km is not None and self.km.has_kernel:
+            self.km.shutdown_kernel(now=True)
+        if self.km is not None:
+            self.km.cleanup_resources()
+        if self.ipc_dir:
+            shutil.rmtree(self.ipc_dir, ignore_errors=True)
+        self.km, self.ipc_dir = None, None
+
+
+_KERNEL: WorkerKernel | None = None
+
+
+ENGINE = "bwk-reused-kernel"
+
+
+def register_engine() -> None:
+    """Register the papermill engine that executes on the worker's running kernel.
+
+    papermill's nbclient engine leaves a kernel it was handed running but keeps that run's kernel
+    client (its sockets) open; this engine closes the client and keeps the kernel.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class ReusedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            kwargs = {k: v for k, v in kwargs.items() if k not in ("input_path", "timeout")}
+            client = PapermillNotebookClient(
+                nb_man,
+                kernel_name=kernel_name,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            try:
+                return client.execute()  # a kernel manager handed in is left running
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register(ENGINE, ReusedKernelEngine)
+
+
+def worker_kernel(cwd: str) -> WorkerKernel:
+    """This worker's kernel, started on first use and shut down when the worker exits."""
+    global _KERNEL
+    if _KERNEL is None:
+        import atexit
+
+        register_engine()
+        _KERNEL = WorkerKernel(cwd)
+        atexit.register(_KERNEL.stop)
+    _KERNEL.ensure()
+    return _KERNEL

@@ -1,0 +1,52 @@
+"""Rendering: an executed notebook to a stakeholder HTML (no code) and an audit HTML (with code)."""
+
+from __future__ import annotations
+
+from bwklib import paths
+
+AUDIT_TAG = "audit-only"
+
+
+def normalise(nb) -> None:
+    """Remove what differs between two runs of the same notebook: timings, ids, execution counts."""
+    nb.metadata.get("papermill", {}).clear()
+    count = 0
+    for i, c in enumerate(nb.cells):
+        c.id = f"cell-{i:02d}"
+        c.metadata.pop("papermill", None)
+        c.metadata.pop("execution", None)
+        if c.cell_type == "code" and c.execution_count is not None:
+            # A reused kernel keeps counting across notebooks: number each notebook from 1.
+            count += 1
+            c.execution_count = count
+            for out in c.outputs:
+                if "execution_count" in out:
+                    out.execution_count = count
+
+
+def exporters():
+    """The two HTML exporters of a worker (created once per process, reused for every render)."""
+    global _EXPORTERS
+    if _EXPORTERS is None:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        base = dict(
+            template_name="bwk",
+            extra_template_basedirs=[str(paths.TEMPLATE_DIR)],
+            embed_images=True,
+            language_code="nl",
+            exclude_anchor_links=True,
+        )
+        stakeholder = HTMLExporter(
+            exclude_input=True, exclude_output_prompt=True, exclude_input_prompt=True, **base
+        )
+        # Cells tagged audit-only (the formulas) appear in the audit version alone.
+        stakeholder.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags={AUDIT_TAG}), enabled=True
+        )
+        _EXPORTERS = (stakeholder, HTMLExporter(**base))
+    return _EXPORTERS
+
+
+_EXPORTERS = None

@@ -1,0 +1,113 @@
+"""Workers: execute one notebook per task in a pool of processes that die with the run."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+
+from bwklib.build import engine
+from bwklib.build.engine import ENGINE, KERNEL, worker_kernel
+from bwklib.build.plan import AUDIT_SUFFIX, STAKEHOLDER_SUFFIX, Task, TaskResult
+from bwklib.build.render import exporters, normalise
+
+
+def execute(task: Task, notebook_dir: str, staging: str) -> TaskResult:
+    """Worker: execute one notebook with papermill on the worker's kernel, then render both HTMLs.
+
+    A kernel that fails to start is retried once. Failures inside the notebook are reported with
+    the cell and the error, not raised.
+    """
+    import nbformat
+    import papermill as pm
+
+    start = time.perf_counter()
+    out_nb = Path(staging) / "notebooks" / f"{task.scope}.ipynb"
+    try:
+        kernel = worker_kernel(notebook_dir)
+        kernel.reset()
+        pm.execute_notebook(
+            str(Path(notebook_dir) / task.notebook),
+            str(out_nb),
+            parameters=task.parameters,
+            cwd=notebook_dir,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            request_save_on_cell_execute=False,  # write the notebook once, at the end
+            engine_name=ENGINE,
+            km=kernel.km,
+        )
+    except pm.PapermillExecutionError as e:
+        src = " ".join(e.source.split())[:120]
+        return TaskResult(
+            task,
+            False,
+            time.perf_counter() - start,
+            error=f"cel {e.exec_count} ({src}): {e.ename}: {e.evalue}",
+        )
+    except RuntimeError as e:  # the kernel did not start or died
+        if engine._KERNEL is not None:
+            engine._KERNEL.stop()
+        return TaskResult(task, False, time.perf_counter() - start, error=str(e))
+    nb = nbformat.read(out_nb, as_version=4)
+    normalise(nb)
+    nb.metadata["title"] = task.title
+    nbformat.write(nb, out_nb)
+    for exporter, suffix in zip(exporters(), (STAKEHOLDER_SUFFIX, AUDIT_SUFFIX), strict=True):
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": task.title}})
+        target = Path(staging) / f"{task.scope}{suffix}.html"
+        target.write_text(body, encoding="utf-8")
+    return TaskResult(task, True, time.perf_counter() - start)
+
+
+def run_tasks(
+    tasks: list[Task], notebook_dir: Path, staging: Path, jobs: int, progress: Callable[[str], None]
+) -> list[TaskResult]:
+    """Run the tasks in `jobs` worker processes, reporting progress as each one finishes.
+
+    A worker that dies (killed, out of memory) fails its task, not the run. When the run itself is
+    interrupted, pending tasks are cancelled and the workers are stopped.
+    """
+    results = []
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, jobs), mp_context=get_context("spawn"), initializer=die_with_parent
+    )
+    try:
+        # Regions first: a region's report is the longest, so it should not start last.
+        queue = sorted(tasks, key=lambda t: t.kind != "regio")
+        futures = {pool.submit(execute, t, str(notebook_dir), str(staging)): t for t in queue}
+        for n, fut in enumerate(as_completed(futures), start=1):
+            try:
+                res = fut.result()
+            except Exception as e:  # the worker process itself failed
+                res = TaskResult(futures[fut], False, 0.0, error=f"het werkproces stopte: {e!r}")
+            results.append(res)
+            state = "klaar" if res.ok else f"MISLUKT — {res.error}"
+            progress(
+                f"[{n}/{len(tasks)}] {res.task.kind} {res.task.scope}: {state} "
+                f"({res.seconds:.1f} s)"
+            )
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list((pool._processes or {}).values()):  # noqa: SLF001 - no public API
+            process.terminate()
+        raise
+    pool.shutdown()
+    order = {t.scope: i for i, t in enumerate(tasks)}
+    return sorted(results, key=lambda r: order[r.task.scope])
+
+
+def die_with_parent() -> None:
+    """Worker initializer: on Linux, ask for SIGTERM when the parent dies (even by SIGKILL).
+
+    Without it a killed run leaves its workers, and their kernels, running.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
