@@ -95,7 +95,9 @@ def check_fields() -> list[dict]:
     return [
         field("year", "integer", "Report year", required=True),
         field("scope", "string", "Location id or region id the printed figure is about"),
-        field("figure", "string", "<key>.<basis> of figures.csv (or of a claim), e.g. balance.actual"),
+        field(
+            "figure", "string", "<key>.<basis> of figures.csv (or of a claim), e.g. balance.actual"
+        ),
         field("source_location", "string", "Where the figure is printed in the published report"),
         field("reported", "number", "The value as printed (percent for percentages)"),
         field(
@@ -178,17 +180,17 @@ def describe(data, out_dir: Path | None = None) -> dict:
             ),
             with_hash(
                 {
-                "name": "provenance",
-                "path": "provenance.json",
-                "profile": "data-resource",
-                "title": "Provenance",
-                "description": (
-                    "What the outputs were made from: SHA-256 of every data file read (earlier "
-                    "years included), the lock file, the code commit and package versions."
-                ),
-                "format": "json",
-                "mediatype": "application/json",
-                "encoding": "utf-8",
+                    "name": "provenance",
+                    "path": "provenance.json",
+                    "profile": "data-resource",
+                    "title": "Provenance",
+                    "description": (
+                        "What the outputs were made from: SHA-256 of every data file read (earlier "
+                        "years included), the lock file, the code commit and package versions."
+                    ),
+                    "format": "json",
+                    "mediatype": "application/json",
+                    "encoding": "utf-8",
                 },
                 out_dir / "provenance.json",
             ),

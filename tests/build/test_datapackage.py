@@ -56,7 +56,9 @@ def test_hash_and_size_describe_the_written_file(out, package, name):
 
 def test_every_key_in_figures_csv_is_documented(out, package):
     docs = key_docs_from_package(package)
-    undocumented = {r["key"] for r in rows(out, "figures.csv") if documentation(r["key"], docs) is None}
+    undocumented = {
+        r["key"] for r in rows(out, "figures.csv") if documentation(r["key"], docs) is None
+    }
     assert not undocumented
 
 
@@ -111,9 +113,10 @@ class TestNewFigures:
         variances = [k for k in by if k[2] == "variance"]
         assert len(variances) > 50
         for scope, key, _ in variances:
-            assert by[(scope, key, "variance")] == by[(scope, key, "actual")] - by[
-                (scope, key, "budget")
-            ]
+            assert (
+                by[(scope, key, "variance")]
+                == by[(scope, key, "actual")] - by[(scope, key, "budget")]
+            )
         # TOP's balance: 2019 actual -3.181 against a budget of -264 (source: Saldo)
         assert self.value(out, "top", "balance", "variance") == -3181 - (108000 - 108264)
 
