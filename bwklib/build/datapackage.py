@@ -99,7 +99,12 @@ def check_fields() -> list[dict]:
             "figure", "string", "<key>.<basis> of figures.csv (or of a claim), e.g. balance.actual"
         ),
         field("source_location", "string", "Where the figure is printed in the published report"),
-        field("reported", "number", "The value as printed (percent for percentages)"),
+        field(
+            "reported",
+            "string",
+            "The value as printed (a number; percent for percentages), or for a claim of "
+            "claims.csv the claim as printed: 'ca. 3', 'bijna 17', '60-80' (a range), '> 120'",
+        ),
         field(
             "recomputed",
             "number",
@@ -111,7 +116,13 @@ def check_fields() -> list[dict]:
             "agrees (equal after rounding as printed), differs, or not_reproducible",
             enum=["agrees", "differs", "not_reproducible"],
         ),
-        field("note", "string", "Why a figure differs or cannot be recomputed; how it was rounded"),
+        field(
+            "note",
+            "string",
+            "For differs the cause: 'afronding in de bron' (the source's rounding), 'gedocumenteerde "
+            "keuze' (a value chosen where the source contradicts itself, data/README.md) or "
+            "'onverklaard'; for a claim its reading(s) and outcome",
+        ),
     ]
 
 

@@ -75,7 +75,29 @@ def key_ratios(data, table: pd.DataFrame) -> dict[tuple[str, str], float]:
 def key_figures(data, scope: str) -> dict[tuple[str, str], float]:
     """Totals, balance (with their variances) and key ratios of a scope, keyed by (key, basis)."""
     table = finance_lines(data, scope)
-    return {**totals(table), **key_ratios(data, table)}
+    figs = {**totals(table), **key_ratios(data, table)}
+    return {**figs, **conclusion_ratios(figs)}
+
+
+def conclusion_ratios(figs: dict) -> dict[tuple[str, str], float]:
+    """The two percentages of the financial conclusions ("ca. 3% tekort", "bijna 4% lager").
+
+    balance_share: balance / income_total (actual), negative for a deficit;
+    expense_variance_share: expense_total variance / expense_total budget, negative when lower.
+    NaN when the denominator is 0.
+    """
+
+    def ratio(a: float, b: float) -> float:
+        return float(a / b) if b else float("nan")
+
+    return {
+        ("balance_share", "actual"): ratio(
+            figs[("balance", "actual")], figs[("income_total", "actual")]
+        ),
+        ("expense_variance_share", "actual"): ratio(
+            figs[("expense_total", VARIANCE)], figs[("expense_total", "budget")]
+        ),
+    }
 
 
 def summary(data, scope: str) -> pd.DataFrame:

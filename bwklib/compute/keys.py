@@ -90,6 +90,25 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         FINANCE_BASES,
     ),
     KeyDoc(
+        "balance_share",
+        "The result as a share of income: the 'ca. 3% tekort' / 'ca. 3% over' of the financial "
+        "conclusions (negative for a deficit)",
+        "balance.actual / income_total.actual",
+        "balance.actual",
+        "income_total.actual (a documented choice: the source does not say; balance / "
+        "expense_total gives the same whole percentages in 2019)",
+        "fraction",
+    ),
+    KeyDoc(
+        "expense_variance_share",
+        "How much expenses were above (positive) or below (negative) budget: the 'bijna 4% lager' "
+        "of the financial conclusions",
+        "expense_total.variance / expense_total.budget",
+        "expense_total.variance (actual - budget)",
+        "expense_total.budget",
+        "fraction",
+    ),
+    KeyDoc(
         "volunteer_value",
         "Value of the volunteer hours (Ureninvestering bewoners / vrijwilligers)",
         "hours x hourly_rate (volunteer_hours.csv); basis published: the published amount, "
