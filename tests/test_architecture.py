@@ -113,3 +113,13 @@ def test_every_module_is_tracked_by_git():
         if line.endswith((".py", ".ipynb", ".j2", ".json", ".css"))
     ]
     assert hidden == [], f"ignored by .gitignore, so missing from a clone: {hidden}"
+
+
+def test_every_stage_folder_of_the_tests_is_collected(pytestconfig):
+    """pytest skips folders named like `build` by default; tests/build/ must run all the same."""
+    from fnmatch import fnmatch
+
+    skipped = pytestconfig.getini("norecursedirs")
+    for stage in STAGES:
+        assert (paths.ROOT / "tests" / stage).is_dir(), stage
+        assert not any(fnmatch(stage, pattern) for pattern in skipped), (stage, skipped)
