@@ -26,6 +26,7 @@ class KeyDoc:
     denominator: str
     unit: str
     bases: tuple[str, ...] = ("actual",)
+    ids: tuple[str, str] | None = None  # the data table and column of a family's <id>
 
     def matches(self, key: str) -> bool:
         """Whether a key of figures.csv is this entry (a family matches any id after its prefix)."""
@@ -36,7 +37,9 @@ class KeyDoc:
 
     def as_dict(self) -> dict:
         """The entry as plain data for datapackage.json."""
-        return {**asdict(self), "bases": list(self.bases)}
+        out = {**asdict(self), "bases": list(self.bases)}
+        out["ids"] = f"{self.ids[0]}.csv column {self.ids[1]}" if self.ids else None
+        return out
 
 
 FINANCE_BASES = ("budget", "actual", "variance")
@@ -52,6 +55,7 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         NONE,
         "eur",
         FINANCE_BASES,
+        ids=("finance_lines", "line"),
     ),
     KeyDoc(
         "expense:<line>",
@@ -61,6 +65,7 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         NONE,
         "eur",
         FINANCE_BASES,
+        ids=("finance_lines", "line"),
     ),
     KeyDoc(
         "income_total",
@@ -127,6 +132,7 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         "income_total.actual + volunteer_value (cash income plus the valued volunteer hours; "
         "income_total.actual alone when the scope has no volunteer value)",
         "fraction",
+        ids=("finance_lines", "line"),
     ),
     KeyDoc(
         "activity:<activity_type>",
@@ -135,6 +141,7 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         "participants",
         NONE,
         "count",
+        ids=("activity_types", "activity_type"),
     ),
     KeyDoc(
         "activity_total",
@@ -151,6 +158,7 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         "activity:<activity_type>",
         "activity_total of the same scope",
         "fraction",
+        ids=("activity_types", "activity_type"),
     ),
     KeyDoc(
         "housing:<housing_corporation>",
@@ -159,6 +167,7 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         "participants",
         NONE,
         "count",
+        ids=("housing_corporations", "housing_corporation"),
     ),
     KeyDoc(
         "housing_total",
@@ -176,6 +185,7 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         "housing:<housing_corporation>",
         "housing_total of the same scope",
         "fraction",
+        ids=("housing_corporations", "housing_corporation"),
     ),
     KeyDoc(
         "generic:<measure>",
@@ -184,6 +194,7 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         "value",
         NONE,
         "count",
+        ids=("generic_measures", "measure"),
     ),
     KeyDoc(
         "generic_share:<measure>",
@@ -193,6 +204,7 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         "generic:<measure> of the scope",
         "generic:<measure> of the region the scope belongs to (not the scope's own total)",
         "fraction",
+        ids=("generic_measures", "measure"),
     ),
     KeyDoc(
         "band:<band>",
@@ -201,6 +213,7 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         "indicators in the band",
         NONE,
         "count",
+        ids=("bands", "band"),
     ),
     KeyDoc(
         "band:unscored",
@@ -243,3 +256,21 @@ def key_docs(data=None) -> list[KeyDoc]:
 def documentation(key: str, docs: list[KeyDoc]) -> KeyDoc | None:
     """The entry documenting a key, or None when the key is undocumented."""
     return next((d for d in docs if d.matches(key)), None)
+
+
+def key_problem(data, key: str, docs: list[KeyDoc] | None = None) -> str | None:
+    """Why a key names no figure of the year (Dutch, for the analyst), or None when it does."""
+    docs = key_docs(data) if docs is None else docs
+    doc = documentation(key, docs)
+    if doc is None:
+        return f"'{key}' is geen bekende cijfersleutel (zie datapackage.json, figureKeys)"
+    if doc.ids is None:
+        return None
+    item = key.split(":", 1)[1]
+    table, column = doc.ids
+    known = set(data[table][column])
+    if doc.pattern.startswith("income_chart_share"):
+        known.add("volunteer_value")
+    if item not in known:
+        return f"'{item}' in '{key}' staat niet in {table}.csv (kolom {column})"
+    return None

@@ -111,7 +111,9 @@ def story(data: YearData, scope: str) -> Html:
             '<p class="notice">Voor dit rapport is geen verhaal aangeleverd '
             f"(data/{data.year}/stories/{esc(scope)}.md).</p>"
         )
-    return block(f'<div class="story">{render(text)}</div>')
+    from bwklib.report.story import bind_figures
+
+    return block(f'<div class="story">{render(bind_figures(data, scope, text))}</div>')
 
 
 def comparison_section(data: YearData, scope: str) -> Html:
