@@ -132,8 +132,14 @@ def input_digests(data, scope: str) -> dict:
     so a change in one location's figures leaves the other locations' reports valid.
     """
     from bwklib.compute.consolidation import is_region
+    from bwklib.inputs.stories import figure_refs
 
     root = data.data_dir.parent
+    # a story naming another scope's figure ({{ figuur: ... van top }}) depends on all the rows
+    others = {
+        r.scope for r in figure_refs(data.stories.get(scope, "")) if r.scope not in (None, scope)
+    }
+    own_rows = not is_region(data, scope) and not others
     digests = {
         f"{data.data_dir.name}/{paths.DATAPACKAGE}": sha256(data.data_dir / paths.DATAPACKAGE)
     }
@@ -142,7 +148,7 @@ def input_digests(data, scope: str) -> dict:
         if not path.exists():  # an optional file that is absent
             continue
         shown = relative(path, root)
-        if not is_region(data, scope) and name in LOCATION_ROW_INPUTS:
+        if own_rows and name in LOCATION_ROW_INPUTS:
             digests[f"{shown} (regels van {scope})"] = rows_digest(path, "location", scope)
         else:
             digests[shown] = sha256(path)
