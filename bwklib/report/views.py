@@ -17,6 +17,7 @@ from bwklib.compute import consolidation as cons
 from bwklib.compute.checks import figure_label
 from bwklib.inputs.loading import YearData, load_year
 from bwklib.report.audit import audit_section, formulas, provenance_block
+from bwklib.report.calculation import calculation
 from bwklib.report.formatting import (
     esc,
     format_change,
@@ -72,6 +73,7 @@ __all__ = [  # what the notebooks call: the sections of each stage, and the ones
     "finance_chart",
     "income_chart",
     "formulas",
+    "calculation",
     "audit_section",
     "provenance_block",
 ]

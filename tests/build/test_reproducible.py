@@ -47,3 +47,13 @@ def test_no_output_contains_an_absolute_path(two_builds):
         for f in files(out):
             text = (out / f).read_bytes().decode("utf-8", errors="replace")
             assert not [m for m in machine if m in text], f
+
+
+def test_calculations_only_in_the_audit_version(two_builds):
+    (_, out), _ = two_builds
+    for scope in ("top", "utrecht"):
+        audit = (out / f"{scope}-audit.html").read_text(encoding="utf-8")
+        stakeholder = (out / f"{scope}.html").read_text(encoding="utf-8")
+        assert audit.count("Zo is dit berekend") >= 7
+        assert "bwklib.compute.finance.finance_lines" in audit
+        assert "Zo is dit berekend" not in stakeholder and "calculation" not in stakeholder
