@@ -16,6 +16,7 @@ import pandas as pd
 from bwklib.build.provenance import collect
 from bwklib.compute.checks import CHECK_COLUMNS, compute_checks
 from bwklib.compute.figures import FIGURE_COLUMNS, compute_figures
+from bwklib.compute.history import history_figures
 from bwklib.compute.scoring import SCORE_COLUMNS, score_all
 
 SCORE_EXPORT_COLUMNS = [*SCORE_COLUMNS, "source"]  # rule and source appended: the contract holds
@@ -55,7 +56,7 @@ def write_exports(data, out_dir: Path) -> list[Path]:
     """Write scores.csv, figures.csv, checks.csv, provenance.json and datapackage.json; return paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    figures = compute_figures(data)
+    figures = pd.concat([compute_figures(data), history_figures(data)], ignore_index=True)
     scores = score_all(data).assign(source=score_source(data))
     return [
         write_csv(scores, SCORE_EXPORT_COLUMNS, out_dir / "scores.csv"),

@@ -33,6 +33,8 @@ class KeyDoc:
         if "<" not in self.pattern:
             return key == self.pattern
         prefix = self.pattern.split("<", 1)[0]
+        if self.pattern.endswith("<figure key>"):  # a prefix before another key
+            return key.startswith(prefix) and len(key) > len(prefix)
         return key.startswith(prefix) and len(key) > len(prefix) and ":" not in key[len(prefix) :]
 
     def as_dict(self) -> dict:
@@ -214,6 +216,27 @@ STATIC_KEYS: tuple[KeyDoc, ...] = (
         NONE,
         "count",
         ids=("bands", "band"),
+    ),
+    KeyDoc(
+        "earlier:<year>:<figure key>",
+        "The value of a figure in an earlier year, as the comparison with earlier years shows it "
+        "(data/config/comparison.csv lists the figures)",
+        "the figure of that year: recomputed from its data for a complete year, as recorded in "
+        "data/<year>/known_figures.csv for a partial one",
+        "the figure of that year",
+        NONE,
+        "unit of the figure",
+        ("budget", "actual"),
+    ),
+    KeyDoc(
+        "change:<figure key>",
+        "The change of a figure since the previous year (the comparison's 'Verschil met' column; "
+        "shares in percentage points)",
+        "<figure key> of this year - <figure key> of the previous year",
+        "the difference",
+        NONE,
+        "unit of the figure",
+        ("budget", "actual"),
     ),
     KeyDoc(
         "band:unscored",
