@@ -108,3 +108,30 @@ def test_every_number_in_a_chart_is_exported(data2019, exports, chart_data, scop
     assert chart_data
     missing = [v for v in chart_data if not any(math.isclose(v, x, abs_tol=1e-12) for x in values)]
     assert not missing
+
+
+def test_calculations_only_in_the_audit_version(built2019):
+    out = built2019.year
+    for scope in ("top", "utrecht"):
+        audit = (out / f"{scope}-audit.html").read_text(encoding="utf-8")
+        stakeholder = (out / f"{scope}.html").read_text(encoding="utf-8")
+        assert audit.count("Zo is dit berekend") >= 7
+        assert "bwklib.compute.finance.finance_lines" in audit
+        assert "Zo is dit berekend" not in stakeholder and "calculation" not in stakeholder
+
+
+def test_every_number_in_the_built_tables_is_in_that_builds_exports(built2019, data2019):
+    out = built2019.year
+
+    def read(name):
+        with open(out / name, encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+
+    docs = key_docs(data2019)
+    figures = [r for r in read("figures.csv") if documentation(r["key"], docs) is not None]
+    forms = shown_forms(figures, read("scores.csv"), read("checks.csv"))
+    for scope in ("top", "hart-voor-leidsche-rijn", "de-verbinding", "de-klop", "utrecht"):
+        html = (out / f"{scope}.html").read_text(encoding="utf-8")
+        cells = numeric_cells(html)
+        assert len(cells) > 20, scope
+        assert not sorted({c for c in cells if c not in forms}), scope

@@ -3,6 +3,7 @@
 import re
 from html.parser import HTMLParser
 
+from bwklib.formulas import restore
 from bwklib.report.formatting import (
     format_change,
     format_eur,
@@ -26,7 +27,8 @@ def shown_forms(figures, scores, checks) -> set[str]:
         if unit == "count":
             forms.add(format_int(v))
     for s in scores:
-        forms |= {s["result"], s["target"], f"{s['result']} [{s['target']}]"}
+        result, target = restore(s["result"]), restore(s["target"])  # CSV text, read back
+        forms |= {result, target, f"{result} [{target}]"}
         if s["achievement"]:
             forms.add(format_percent(float(s["achievement"])))
     for c in checks:
