@@ -25,15 +25,17 @@ from bwklib.inputs.loading import complete_years
 from bwklib.inputs.schema import datapackage
 
 PUBLISHED = "published"
+CLAIMS = "claims"  # like published.csv, about the published report of that year alone
 
 
 def definition_names(package: dict) -> list[str]:
-    """Resources of a year that are copied to a new year: all but the figures and published.csv."""
+    """Resources of a year that are copied to a new year: all but the figures, published.csv and
+    claims.csv."""
     figures = {s.resource for s in SHEETS if s.resource != "locations"}
     return [
         name
         for name, r in package.items()
-        if r["scope"] == "year" and name not in figures and name != PUBLISHED
+        if r["scope"] == "year" and name not in figures and name not in (PUBLISHED, CLAIMS)
     ]
 
 
