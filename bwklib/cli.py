@@ -49,7 +49,8 @@ def parser() -> argparse.ArgumentParser:
         "--pdf", action="store_true", help="ook PDF's van de rapporten maken (vraagt om Chromium)"
     )
     e = sub.add_parser(
-        "export", help="scores.csv, figures.csv, checks.csv en provenance.json schrijven"
+        "export",
+        help="scores.csv, figures.csv, checks.csv, provenance.json en datapackage.json schrijven",
     )
     e.add_argument("--year", type=year_arg, help="jaar (standaard: het laatste jaar in data/)")
     v = sub.add_parser(

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bwklib.compute.consolidation import is_region, scope_locations
+from bwklib.compute.consolidation import is_region, scope_locations, shares
 from bwklib.compute.regions import definition_ids, definitions
 
 BASES = ("budget", "actual")
+VARIANCE = "variance"  # the "Verschil" column: actual - budget
 
 
 def finance_lines(data, scope: str) -> pd.DataFrame:
@@ -35,7 +36,10 @@ def finance_lines(data, scope: str) -> pd.DataFrame:
 
 
 def totals(table: pd.DataFrame) -> dict[tuple[str, str], int]:
-    """Income total, expense total and balance (income - expenses) per basis."""
+    """Income total, expense total and balance (income - expenses) per basis, and their variance.
+
+    The variance (basis "variance") is actual minus budget: the "Verschil" column of the table.
+    """
     out = {}
     for basis in BASES:
         income = int(table.loc[table.kind == "income", basis].sum())
@@ -43,6 +47,8 @@ def totals(table: pd.DataFrame) -> dict[tuple[str, str], int]:
         out[("income_total", basis)] = income
         out[("expense_total", basis)] = expense
         out[("balance", basis)] = income - expense
+    for key in ("income_total", "expense_total", "balance"):
+        out[(key, VARIANCE)] = out[(key, "actual")] - out[(key, "budget")]
     return out
 
 
@@ -87,9 +93,31 @@ def key_ratios(data, table: pd.DataFrame, scope: str | None = None) -> dict[tupl
 
 
 def key_figures(data, scope: str) -> dict[tuple[str, str], float]:
-    """Totals, balance and key ratios of a scope, keyed by (key, basis)."""
+    """Totals, balance (with their variances) and key ratios of a scope, keyed by (key, basis)."""
     table = finance_lines(data, scope)
-    return {**totals(table), **key_ratios(data, table, scope)}
+    figs = {**totals(table), **key_ratios(data, table, scope)}
+    return {**figs, **conclusion_ratios(figs)}
+
+
+def conclusion_ratios(figs: dict) -> dict[tuple[str, str], float]:
+    """The two percentages of the financial conclusions ("ca. 3% tekort", "bijna 4% lager").
+
+    balance_share: balance / income_total (actual), negative for a deficit;
+    expense_variance_share: expense_total variance / expense_total budget, negative when lower.
+    NaN when the denominator is 0.
+    """
+
+    def ratio(a: float, b: float) -> float:
+        return float(a / b) if b else float("nan")
+
+    return {
+        ("balance_share", "actual"): ratio(
+            figs[("balance", "actual")], figs[("income_total", "actual")]
+        ),
+        ("expense_variance_share", "actual"): ratio(
+            figs[("expense_total", VARIANCE)], figs[("expense_total", "budget")]
+        ),
+    }
 
 
 def summary(data, scope: str) -> pd.DataFrame:
@@ -115,3 +143,25 @@ def volunteer_value(data, scope: str) -> tuple[float | None, str, str]:
     if pd.notna(r["published_value"]):
         return float(r["published_value"]), "gepubliceerd", r["note"]
     return None, "", r["note"]
+
+
+VOLUNTEER_BAR = "volunteer_value"  # the income chart's bar of the valued volunteer hours
+
+
+def income_chart_values(data, scope: str) -> pd.Series:
+    """The bars of the income chart: actual income per funder line, then the volunteer value.
+
+    The chart's percentages are each bar over the sum of the bars: cash income plus the valued
+    volunteer hours (e.g. Utrecht 2019: 187.000 / 739.700), see `income_chart_shares`.
+    """
+    table = finance_lines(data, scope)
+    income = table[table.kind == "income"].set_index("line")["actual"].astype(float)
+    value, _, _ = volunteer_value(data, scope)
+    if value is not None:
+        income = pd.concat([income, pd.Series({VOLUNTEER_BAR: float(value)})])
+    return income
+
+
+def income_chart_shares(data, scope: str) -> pd.Series:
+    """Each bar of the income chart over income_total.actual + volunteer_value (NaN if that is 0)."""
+    return shares(income_chart_values(data, scope))

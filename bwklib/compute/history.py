@@ -94,3 +94,57 @@ def comparison(data, scope: str) -> pd.DataFrame:
     if len(years) > 1:
         table["change"] = table[data.year] - table[years[-2]]
     return table.reset_index(drop=True)
+
+
+def history_figures(data, only: list[str] | None = None) -> pd.DataFrame:
+    """The earlier years' values and the changes each report's comparison shows, as figure rows.
+
+    `earlier:<year>:<key>` is the value of an earlier year (recomputed for a complete year, as
+    recorded in known_figures.csv for a partial one); `change:<key>` is this year's value minus the
+    previous year's. Only values that are known are listed.
+    """
+    from bwklib.compute.figures import FIGURE_COLUMNS, scopes
+
+    years = earlier_years(data)
+    rows = []
+    if not years:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
+    files = {y: "; ".join(relative_files(data, y)) for y in years}
+    for scope in only if only is not None else scopes(data):
+        table = comparison(data, scope)
+        for r in table.itertuples(index=False):
+            values = dict(zip(table.columns, r, strict=True))
+            for year in years:
+                if pd.notna(values[year]):
+                    rows.append(
+                        {
+                            "scope": scope,
+                            "key": f"earlier:{year}:{values['key']}",
+                            "basis": values["basis"],
+                            "value": float(values[year]),
+                            "unit": values["unit"],
+                            "source": f"bwklib.compute.history.figures_of_year <- {files[year]}",
+                        }
+                    )
+            if "change" in values and pd.notna(values["change"]):
+                rows.append(
+                    {
+                        "scope": scope,
+                        "key": f"change:{values['key']}",
+                        "basis": values["basis"],
+                        "value": float(values["change"]),
+                        "unit": values["unit"],
+                        "source": "bwklib.compute.history.comparison <- "
+                        f"{files[years[-1]]}; {data.source('comparison')}",
+                    }
+                )
+    out = pd.DataFrame(rows, columns=[c for c in FIGURE_COLUMNS if c != "year"])
+    out.insert(0, "year", data.year)
+    return out
+
+
+def relative_files(data, year: int) -> list[str]:
+    """The data files of an earlier year, relative to the data folder's parent."""
+    root = data.data_dir.parent
+    folder = paths.year_dir(data.data_dir, year)
+    return [p.relative_to(root).as_posix() for p in sorted(folder.rglob("*.csv"))]

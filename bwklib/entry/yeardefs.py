@@ -21,7 +21,8 @@ from bwklib.inputs.loading import complete_years
 
 PUBLISHED = "published"
 
-NOT_CARRIED = ("published", "volunteer_hours")
+CLAIMS = "claims"  # like published.csv, about the published report of that year alone
+NOT_CARRIED = (PUBLISHED, CLAIMS, "volunteer_hours")
 """Year files that hold figures although no sheet fills them: never copied into a new year."""
 
 REGION_FILES = ("regions", "locations")
@@ -29,7 +30,7 @@ REGION_FILES = ("regions", "locations")
 
 
 def definition_names(package: dict) -> list[str]:
-    """Resources of a year that are copied to a new year: all but the figures."""
+    """Resources of a year that are copied to a new year: all but the figures (NOT_CARRIED)."""
     figures = {s.resource for s in SHEETS if s.resource != "locations"}
     return [
         name

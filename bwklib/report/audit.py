@@ -77,15 +77,19 @@ def audit_section(data: YearData, scope: str) -> Html:
     if bad.empty:
         return block(summary)
     rows = []
+    units |= {(c.scope, f"{c.key}.{c.basis}"): c.unit for c in data["claims"].itertuples()}
     for c in bad.itertuples():
         unit = units[(c.scope, c.figure)]
         status = "wijkt af" if c.status == "differs" else "niet na te rekenen"
+        claim = isinstance(c.reported, str)  # a claim as printed: 'bijna 17', '20-40'
         rows.append(
             [
                 cons.scope_name(data, c.scope),
                 figure_label(data, c.figure),
                 c.source_location,
-                format_figure(c.reported, unit),
+                c.reported + ("%" if unit == "percent" else "")
+                if claim
+                else format_figure(c.reported, unit),
                 format_figure(c.recomputed, unit),
                 status,
                 c.note,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from bwklib.compute import consolidation as cons
 from bwklib.compute import finance as fin
 from bwklib.compute.regions import definitions
@@ -51,12 +49,12 @@ def finance_table(data: YearData, scope: str) -> Html:
                 ]
             )
             classes.append([""] * 5)
-        b, a = figs[(key, "budget")], figs[(key, "actual")]
-        rows.append(["Totaal", format_eur(b), format_eur(a), format_signed_eur(a - b), ""])
+        b, a, v = (figs[(key, basis)] for basis in ("budget", "actual", "variance"))
+        rows.append(["Totaal", format_eur(b), format_eur(a), format_signed_eur(v), ""])
         classes.append(["total"] * 5)
-    b, a = figs[("balance", "budget")], figs[("balance", "actual")]
+    b, a, v = (figs[("balance", basis)] for basis in ("budget", "actual", "variance"))
     rows.append(
-        ["Saldo inkomsten - uitgaven", format_eur(b), format_eur(a), format_signed_eur(a - b), ""]
+        ["Saldo inkomsten - uitgaven", format_eur(b), format_eur(a), format_signed_eur(v), ""]
     )
     classes.append(["total"] * 5)
     return block(html_table(header, rows, classes, numeric={1, 2, 3}))
@@ -103,13 +101,12 @@ def income_chart(data: YearData, scope: str) -> Html:
     if not cons.scope_locations(data, scope):
         return Html("")
     table = fin.finance_lines(data, scope)
-    income = table[table.kind == "income"].set_index("line")["actual"].astype(float)
+    income = fin.income_chart_values(data, scope)
     labels = list(table[table.kind == "income"].chart_label)
     value, how, note = fin.volunteer_value(data, scope)
     parts = []
     title = f"Inkomsten {data.year} — {cons.scope_name(data, scope)}"
     if value is not None:
-        income = pd.concat([income, pd.Series({"vrijwilligersuren": value})])
         labels.append("Ureninvestering bewoners / vrijwilligers")
         title = (
             f"Inkomsten {data.year} en vrijwilligersuren in euro's — {cons.scope_name(data, scope)}"
@@ -125,6 +122,11 @@ def income_chart(data: YearData, scope: str) -> Html:
             f"(data/{data.year}/volunteer_hours.csv).</small></p>"
         )
     chart = charts.hbar(
-        income, labels, title, "Bedrag in euro's", annotate=format_eur, shares=cons.shares(income)
+        income,
+        labels,
+        title,
+        "Bedrag in euro's",
+        annotate=format_eur,
+        shares=fin.income_chart_shares(data, scope),
     )
     return block(chart, *parts)
