@@ -47,7 +47,7 @@ BASIS_NL = {"budget": "begroting", "actual": "realisatie"}
 def published_rows(data) -> pd.DataFrame:
     """Every printed figure: published.csv plus each line of the published regional finance tables."""
     rows = data["published"][["scope", "key", "basis", "reported", "unit", "source_location"]]
-    region = data["finance_region"].merge(data["finance_lines"], on="line")
+    region = data["finance_region"].merge(data["finance_lines"][["line", "kind"]], on="line")
     extra = []
     for r in region.itertuples():
         title = data["regions"].set_index("region").loc[r.region, "title"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bwklib.compute.consolidation import is_region, scope_locations, shares
+from bwklib.compute.regions import definition_ids, definitions
 
 BASES = ("budget", "actual")
 VARIANCE = "variance"  # the "Verschil" column: actual - budget
@@ -27,7 +28,7 @@ def finance_lines(data, scope: str) -> pd.DataFrame:
         notes = published[published.region == scope].set_index("line")["note"]
     else:
         notes = rows.set_index("line")["note"]
-    lines = data["finance_lines"].set_index("line")
+    lines = definitions(data, "finance_lines", scope).set_index("line")
     table = lines[["kind", "label", "chart_label"]].join(summed, how="inner")
     table["variance"] = table["actual"] - table["budget"]
     table["note"] = notes.reindex(table.index).fillna("")
@@ -51,23 +52,42 @@ def totals(table: pd.DataFrame) -> dict[tuple[str, str], int]:
     return out
 
 
-def ratio_components(data, table: pd.DataFrame, ratio: str, basis: str) -> tuple[pd.Series, int]:
-    """The expense lines of a key ratio with their amounts, and total expenses (the denominator)."""
-    members = data["key_ratio_lines"]
-    lines = list(members.loc[members.ratio == ratio, "line"])
+def ratio_lines(data, scope: str, ratio: str) -> list[str]:
+    """The expense lines that form a key ratio in a scope's region (key_ratio_lines.csv)."""
+    members = definitions(data, "key_ratio_lines", scope)
+    own = set(definition_ids(data, "finance_lines", scope))
+    return [x for x in members.loc[members.ratio == ratio, "line"] if x in own]
+
+
+def ratio_components(
+    data, table: pd.DataFrame, ratio: str, basis: str, scope: str | None = None
+) -> tuple[pd.Series, int]:
+    """The expense lines of a key ratio with their amounts, and total expenses (the denominator).
+
+    With a scope, only the lines that apply to its region (see bwklib.compute.regions).
+    """
+    if scope is None:
+        members = data["key_ratio_lines"]
+        lines = list(members.loc[members.ratio == ratio, "line"])
+    else:
+        lines = ratio_lines(data, scope, ratio)
     expenses = table[table.kind == "expense"].set_index("line")[basis]
     return expenses.reindex(lines).fillna(0).astype("int64"), int(expenses.sum())
 
 
-def key_ratios(data, table: pd.DataFrame) -> dict[tuple[str, str], float]:
+def key_ratios(data, table: pd.DataFrame, scope: str | None = None) -> dict[tuple[str, str], float]:
     """Each key ratio per basis: the sum of its lines divided by total expenses.
 
-    A ratio is NaN when total expenses are zero.
+    With a scope, the ratios and lines of its region only. A ratio is NaN when total expenses
+    are zero.
     """
     out = {}
-    for ratio in data["key_ratios"].ratio:
+    ratios = (
+        data["key_ratios"].ratio if scope is None else definition_ids(data, "key_ratios", scope)
+    )
+    for ratio in ratios:
         for basis in BASES:
-            parts, total = ratio_components(data, table, ratio, basis)
+            parts, total = ratio_components(data, table, ratio, basis, scope)
             out[(ratio, basis)] = float(parts.sum() / total) if total else float("nan")
     return out
 
@@ -75,7 +95,7 @@ def key_ratios(data, table: pd.DataFrame) -> dict[tuple[str, str], float]:
 def key_figures(data, scope: str) -> dict[tuple[str, str], float]:
     """Totals, balance (with their variances) and key ratios of a scope, keyed by (key, basis)."""
     table = finance_lines(data, scope)
-    figs = {**totals(table), **key_ratios(data, table)}
+    figs = {**totals(table), **key_ratios(data, table, scope)}
     return {**figs, **conclusion_ratios(figs)}
 
 
@@ -103,7 +123,7 @@ def conclusion_ratios(figs: dict) -> dict[tuple[str, str], float]:
 def summary(data, scope: str) -> pd.DataFrame:
     """Totals, balance and key ratios as a small table: one row per key, columns budget and actual."""
     figs = key_figures(data, scope)
-    keys = ["income_total", "expense_total", "balance", *data["key_ratios"].ratio]
+    keys = ["income_total", "expense_total", "balance", *definition_ids(data, "key_ratios", scope)]
     return pd.DataFrame([{"key": k, **{b: figs[(k, b)] for b in BASES}} for k in keys])
 
 

@@ -15,21 +15,47 @@ import pandas as pd
 
 from bwklib import paths
 from bwklib.compute.figures import compute_figures
-from bwklib.inputs.loading import available_years, is_partial_year, load_known_figures, load_year
+from bwklib.errors import DataError
+from bwklib.inputs.loading import (
+    available_years,
+    is_complete_year,
+    is_partial_year,
+    load_known_figures,
+    load_year,
+)
 
 
 @cache
 def figures_of_year(year: int, data_dir: Path) -> pd.DataFrame:
-    """All figures of a year: recomputed for a complete year, as recorded for a partial one."""
-    if is_partial_year(paths.year_dir(data_dir, year)):
-        known = load_known_figures(year, data_dir)
-        return known.drop(columns=["_row"]).assign(year=year)
-    return compute_figures(load_year(year, data_dir))
+    """All figures of a year: recomputed for a complete year, as recorded for a partial one.
+
+    A year whose data does not validate contributes no figures (each is shown as unknown); `bwk run`
+    of that year names its problems.
+    """
+    try:
+        if is_partial_year(paths.year_dir(data_dir, year)):
+            known = load_known_figures(year, data_dir)
+            return known.drop(columns=["_row"]).assign(year=year)
+        return compute_figures(load_year(year, data_dir))
+    except DataError:
+        return pd.DataFrame(columns=["year", "scope", "key", "basis", "value", "unit"])
 
 
 def earlier_years(data, limit: int = 4) -> list[int]:
-    """Up to `limit` years before the current one that have a data folder, ascending."""
-    return [y for y in available_years(data.data_dir) if y < data.year][-limit:]
+    """Up to `limit` earlier years with figures to compare with, ascending.
+
+    A year folder that is empty or only begun (definitions without figures, awaiting `bwk import`)
+    has no figures and is left out; a partial year (known_figures.csv) counts.
+    """
+    years = [
+        y
+        for y in available_years(data.data_dir)
+        if y < data.year
+        and (
+            is_partial_year(paths.year_dir(data.data_dir, y)) or is_complete_year(data.data_dir, y)
+        )
+    ]
+    return years[-limit:]
 
 
 def history_files(data) -> list[Path]:

@@ -150,7 +150,7 @@ def check_foreign_keys(data: YearData, problems: list[Problem]) -> None:
                 continue
             known = set(data[ref["resource"]][ref["fields"][0]])
             for _, row in data[name].iterrows():
-                if row[col] not in known:
+                if row[col] not in known and row[col] != "":  # empty: optional, e.g. every region
                     problems.append(
                         Problem(
                             display(data.path(name)),

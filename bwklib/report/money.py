@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bwklib.compute import consolidation as cons
 from bwklib.compute import finance as fin
+from bwklib.compute.regions import definitions
 from bwklib.inputs.loading import YearData
 from bwklib.report.formatting import (
     esc,
@@ -15,8 +16,18 @@ from bwklib.report.formatting import (
 from bwklib.report.html import Html, block
 
 
+def no_locations(data: YearData, scope: str) -> Html:
+    """The Dutch notice for a region without locations: there is nothing to add up yet."""
+    return block(
+        f'<p class="notice">{esc(cons.scope_name(data, scope))} heeft in {data.year} nog geen '
+        "buurtwerkkamers, dus ook geen inkomsten en uitgaven.</p>"
+    )
+
+
 def finance_table(data: YearData, scope: str) -> Html:
     """Income and expense lines with budget, actual, variance and notes; totals and balance."""
+    if not cons.scope_locations(data, scope):
+        return no_locations(data, scope)
     table = fin.finance_lines(data, scope)
     figs = fin.key_figures(data, scope)
     header = ["", "Begroting", "Realisatie", "Verschil", "Toelichting"]
@@ -51,6 +62,8 @@ def finance_table(data: YearData, scope: str) -> Html:
 
 def key_ratios_table(data: YearData, scope: str) -> Html:
     """The three key ratios (SROI, indirect costs, investment in people) as % of total expenses."""
+    if not cons.scope_locations(data, scope):
+        return no_locations(data, scope)
     figs = fin.key_figures(data, scope)
     rows = [
         [
@@ -59,7 +72,7 @@ def key_ratios_table(data: YearData, scope: str) -> Html:
             format_percent(figs[(r.ratio, "actual")]),
             r.explanation,
         ]
-        for r in data["key_ratios"].itertuples()
+        for r in definitions(data, "key_ratios", scope).itertuples()
     ]
     return block(
         html_table(["Kengetal", "Begroting", "Realisatie", "Toelichting"], rows, numeric={1, 2})
@@ -70,6 +83,8 @@ def finance_chart(data: YearData, scope: str) -> Html:
     """Budget against actual per expense line."""
     from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
+    if not cons.scope_locations(data, scope):
+        return Html("")
     table = fin.finance_lines(data, scope)
     return block(
         charts.budget_actual_chart(
@@ -83,6 +98,8 @@ def income_chart(data: YearData, scope: str) -> Html:
     """Actual income per funder, and the valued volunteer hours where the data has them."""
     from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
+    if not cons.scope_locations(data, scope):
+        return Html("")
     table = fin.finance_lines(data, scope)
     income = fin.income_chart_values(data, scope)
     labels = list(table[table.kind == "income"].chart_label)
@@ -98,6 +115,11 @@ def income_chart(data: YearData, scope: str) -> Html:
         parts.append(
             f"<p><small>Ureninvestering bewoners / vrijwilligers: {format_eur(value)}, "
             f"{shown}. {esc(note)}</small></p>"
+        )
+    elif cons.is_region(data, scope):  # never another year's value: entered for this year, or not
+        parts.append(
+            f"<p><small>Ureninvestering bewoners / vrijwilligers: niet ingevuld voor {data.year} "
+            f"(data/{data.year}/volunteer_hours.csv).</small></p>"
         )
     chart = charts.hbar(
         income,
