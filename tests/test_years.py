@@ -15,6 +15,7 @@ import shutil
 import openpyxl
 import pytest
 import zuidoost
+from buildtools import stubbed
 
 from bwklib import paths
 from bwklib.build.pipeline import run
@@ -190,9 +191,11 @@ def years(tmp_path_factory):
     fill(folder / "invoer-2022.xlsx", locs, entries[2022])
     cli(data, "import", str(folder / "invoer-2022.xlsx"))
 
-    for year in YEARS:
-        summary = run(year, data, out, jobs=2, progress=lambda s: None)
-        assert not summary.failures, [f.error for f in summary.failures]
+    # The reports read below are executed for real; the others are stubbed (tests/buildtools.py).
+    with stubbed(real={"utrecht", "top", REGION}):
+        for year in YEARS:
+            summary = run(year, data, out, jobs=2, progress=lambda s: None)
+            assert not summary.failures, [f.error for f in summary.failures]
     return data, out, entries
 
 
