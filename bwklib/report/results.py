@@ -8,6 +8,7 @@ from bwklib.compute import consolidation as cons
 from bwklib.compute.scoring import band_counts, score_all, score_location
 from bwklib.inputs.loading import YearData
 from bwklib.report.formatting import (
+    band_marks,
     esc,
     format_int,
     format_percent,
@@ -17,12 +18,13 @@ from bwklib.report.html import Html, block
 
 
 def legend(data: YearData) -> Html:
-    """The colour legend of the results table."""
-    spans = "".join(
-        f'<span class="band-{esc(b.band)}">{esc(b.label)}: {esc(b.description)}</span>'
+    """The colour legend of the results tables: colour, symbol and meaning of every band."""
+    items = "".join(
+        f'<li class="band-{esc(b.band)}"><span class="mark" aria-hidden="true">{esc(b.symbol)}</span> '
+        f"{esc(b.label)}: {esc(b.description)}</li>"
         for b in data["bands"].itertuples()
     )
-    return Html(f'<p class="legend">{spans}</p>')
+    return Html(f'<ul class="legend" aria-label="Legenda">{items}</ul>')
 
 
 def not_registered(data: YearData, location: str) -> Html:
@@ -71,11 +73,12 @@ def results_table(data: YearData, location: str) -> Html:
         rows,
         classes,
         numeric={2, 3, 4},
+        marks=band_marks(data["bands"]),
     )
     used = rules.loc[sorted(set(scores.rule))]
     notes = "".join(f"<li>{esc(r.explanation)}</li>" for r in used.itertuples())
     return block(
-        legend(data), table, f"<p><small>Zo is gescoord:</small></p><ul><small>{notes}</small></ul>"
+        legend(data), table, f'<p class="note">Zo is gescoord:</p><ul class="note">{notes}</ul>'
     )
 
 
@@ -120,13 +123,19 @@ def results_overview(data: YearData, region: str) -> Html:
         if not registered(data, loc)
     ]
     note = (
-        f"<p><small>Zonder registratie van resultaten: {esc(', '.join(missing))}.</small></p>"
+        f'<p class="note">Zonder registratie van resultaten: {esc(", ".join(missing))}.</p>'
         if missing
         else ""
     )
     return block(
         legend(data),
-        html_table(["Indicator", *names], rows, classes, numeric=set(range(1, len(locs) + 1))),
+        html_table(
+            ["Indicator", *names],
+            rows,
+            classes,
+            numeric=set(range(1, len(locs) + 1)),
+            marks=band_marks(data["bands"]),
+        ),
         note,
     )
 

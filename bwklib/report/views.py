@@ -51,6 +51,7 @@ __all__ = [  # what the notebooks call: the sections of each stage, and the ones
     "block",
     "load",
     "header",
+    "audit_link",
     "story",
     "comparison_section",
     "legend",
@@ -82,8 +83,29 @@ def load(year: int, data_dir: str | Path | None = None) -> YearData:
     return load_year(int(year), Path(data_dir) if data_dir else paths.DATA_DIR)
 
 
+def nav(data: YearData, scope: str) -> str:
+    """Links to the index, the scope's region and the other locations of that region."""
+    if cons.is_region(data, scope):
+        region = scope
+    else:
+        region = data["locations"].set_index("location").loc[scope, "region"]
+    regions = data["regions"].set_index("region")
+
+    def item(target: str, text: str) -> str:
+        if target == scope:
+            return f'<li><span aria-current="page">{esc(text)}</span></li>'
+        return f'<li><a href="{esc(target)}.html">{esc(text)}</a></li>'
+
+    links = [
+        f'<li><a href="index.html">Alle rapporten {data.year}</a></li>',
+        item(region, f"Regio {regions.loc[region, 'name']}"),
+        *(item(loc, cons.scope_name(data, loc)) for loc in cons.scope_locations(data, region)),
+    ]
+    return f'<nav class="bwk-nav" aria-label="Rapporten"><ul>{"".join(links)}</ul></nav>'
+
+
 def header(data: YearData, scope: str) -> Html:
-    """The stylesheet and the title block of a report."""
+    """The band colours, the navigation (index, region, other locations) and the title block."""
     name = cons.scope_name(data, scope)
     if cons.is_region(data, scope):
         row = data["regions"].set_index("region").loc[scope]
@@ -97,7 +119,16 @@ def header(data: YearData, scope: str) -> Html:
         sub = f"{row['neighbourhood']} — evaluatie van de samenwerkingsafspraak"
     return Html(
         stylesheet(data["bands"])
+        + nav(data, scope)
         + block(f"<h1>{esc(title)}</h1>", f'<p class="subtitle">{esc(sub)}</p>')
+    )
+
+
+def audit_link(data: YearData, scope: str) -> Html:
+    """The closing line of a stakeholder version: where to find the audit version."""
+    return block(
+        '<p class="bwk-audit-link">Hoe elk cijfer is berekend en nagerekend, staat in de '
+        f'<a href="{esc(scope)}-audit.html">auditversie van dit rapport</a>.</p>'
     )
 
 
