@@ -53,6 +53,7 @@ __all__ = [  # what the notebooks call: the sections of each stage, and the ones
     "header",
     "audit_link",
     "story",
+    "finance_conclusions",
     "comparison_section",
     "legend",
     "not_registered",
@@ -134,15 +135,27 @@ def audit_link(data: YearData, scope: str) -> Html:
 
 def story(data: YearData, scope: str) -> Html:
     """The narrative of a scope (data/<year>/stories/<scope>.md), rendered without raw HTML."""
-    from bwklib.inputs.stories import render
+    from bwklib.inputs.stories import render, split_section
 
     text = data.stories.get(scope)
     if not text:
-        return block(
-            '<p class="notice">Voor dit rapport is geen verhaal aangeleverd '
-            f"(data/{data.year}/stories/{esc(scope)}.md).</p>"
-        )
-    return block(f'<div class="story">{render(text)}</div>')
+        return block('<p class="notice">Voor dit rapport is geen verhaal aangeleverd.</p>')
+    text, _ = split_section(text)  # the financial conclusions come with the finance figures
+    folder = paths.year_dir(data.data_dir, data.year) / "stories"
+    return block(f'<div class="story">{render(text, folder)}</div>')
+
+
+def finance_conclusions(data: YearData, scope: str) -> Html:
+    """The financial conclusions of the story (its section "Financiële conclusies"), if any."""
+    from bwklib.inputs.stories import FINANCE_CONCLUSIONS, render, split_section
+
+    _, section = split_section(data.stories.get(scope) or "")
+    if not section:
+        return Html("")
+    return block(
+        f"<h3>{esc(FINANCE_CONCLUSIONS)}</h3>",
+        f'<div class="story conclusions">{render(section)}</div>',
+    )
 
 
 def comparison_section(data: YearData, scope: str) -> Html:
