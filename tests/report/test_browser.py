@@ -1,11 +1,11 @@
 """The 2019 reports as a reader's browser shows them: headless Chromium, offline, desktop and phone.
 
-One build of 2019 in a temporary folder; every stakeholder report, audit report and the index page is
-opened once per viewport from a file:// URL with the network blocked, and the facts are cached for
-the tests below: axe-core's WCAG 2.1 A/AA violations at 1280 and 390 px, tables and chart text on a
-phone, the page printed at A4 width. Full-page screenshots (desktop, phone) and a PDF of every
-stakeholder report go to <out>/2019/screenshots/ and to output/screenshots/ of the working tree, so a
-developer can look at them as a reader would.
+The session's shared build of 2019 (tests/conftest.py); every stakeholder report, audit report and the
+index page is opened once per viewport from a file:// URL with the network blocked, and the facts are
+cached for the tests below: axe-core's WCAG 2.1 A/AA violations at 1280 and 390 px, tables and chart
+text on a phone, the page printed at A4 width. Full-page screenshots (desktop, phone) and a PDF of
+every stakeholder report go to a temporary folder of their own and to output/screenshots/ of the
+working tree, so a developer can look at them as a reader would.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from browser import (
 )
 
 from bwklib import paths
-from bwklib.build.pipeline import run
 
 pytestmark = requires_chromium
 
@@ -88,16 +87,16 @@ def csv_rows(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
+@pytest.fixture
+def built(built2019):
+    """The 2019 year folder of the session's shared build: read it, never write into it."""
+    return built2019.year
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The 2019 reports, built once into a temporary folder."""
-    out = tmp_path_factory.mktemp("browser-output")
-    lines: list[str] = []
-    summary = run(YEAR, output_dir=out, jobs=2, progress=lines.append)
-    assert not summary.failures, "\n".join(lines)
-    year = out / str(YEAR)
-    (year / "screenshots").mkdir()
-    return year
+def screenshots(tmp_path_factory):
+    """Where this module's screenshots go (not into the shared build)."""
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +112,7 @@ def keep_screenshot(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def desktop(chromium, built):
+def desktop(chromium, built2019, screenshots):
     """name -> Desktop facts; each page is opened once, on first use."""
     context = new_context(chromium)
     bands = [row["band"] for row in csv_rows(paths.DATA_DIR / "config" / "bands.csv")]
@@ -121,9 +120,9 @@ def desktop(chromium, built):
 
     def facts(name: str) -> Desktop:
         if name not in cache:
-            html = built / f"{name}.html"
+            html = built2019.year / f"{name}.html"
             page, log = open_file(context, html)
-            shot = built / "screenshots" / f"{name}.png"
+            shot = screenshots / f"{name}.png"
             page.screenshot(path=str(shot), full_page=True)
             keep_screenshot(shot)
             charts = page.evaluate(SVG_CHARTS_JS)
@@ -135,7 +134,7 @@ def desktop(chromium, built):
             breaks = page.evaluate(PRINT_BREAKS_JS)
             pdf = None
             if name != INDEX and not name.endswith(AUDIT_SUFFIX):
-                pdf = built / "screenshots" / f"{name}.pdf"
+                pdf = screenshots / f"{name}.pdf"
                 page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
                 keep_screenshot(pdf)
             page.set_viewport_size({"width": A4_PRINT_WIDTH_PX, "height": 1000})
@@ -162,16 +161,16 @@ def desktop(chromium, built):
 
 
 @pytest.fixture(scope="module")
-def mobile(chromium, built):
+def mobile(chromium, built2019, screenshots):
     """name -> Mobile facts at 390 px; each page is opened once, on first use."""
     context = new_context(chromium, mobile=True)
     cache: dict[str, Mobile] = {}
 
     def facts(name: str) -> Mobile:
         if name not in cache:
-            page, log = open_file(context, built / f"{name}.html")
+            page, log = open_file(context, built2019.year / f"{name}.html")
             overflow = page.evaluate(OVERFLOW_JS, TOLERANCE_PX)
-            shot = built / "screenshots" / f"{name}-mobile.png"
+            shot = screenshots / f"{name}-mobile.png"
             page.screenshot(path=str(shot), full_page=True)
             keep_screenshot(shot)
             axe = axe_violations(page)
