@@ -16,14 +16,34 @@ from bwklib.report.formatting import (
 )
 from bwklib.report.html import Html, block
 
+HOUSING_MARK = ("⌂", "van belang voor woningcorporaties")
+
+
+def housing_marked(data: YearData) -> set[str]:
+    """Indicators the source marks as important to housing corporations ("Rood/schuin")."""
+    ind = data["indicators"]
+    return set(ind.indicator[ind.housing_corporations.fillna(False).astype(bool)])
+
+
+def marks(data: YearData) -> dict[str, tuple[str, str]]:
+    """The marks of the results tables: every band's symbol, and the housing-corporation mark."""
+    return {**band_marks(data["bands"]), "housing-marker": HOUSING_MARK}
+
 
 def legend(data: YearData) -> Html:
-    """The colour legend of the results tables: colour, symbol and meaning of every band."""
+    """The legend of the results tables: colour, symbol and meaning of every band, and the
+    housing-corporation mark when an indicator carries it."""
     items = "".join(
         f'<li class="band-{esc(b.band)}"><span class="mark" aria-hidden="true">{esc(b.symbol)}</span> '
         f"{esc(b.label)}: {esc(b.description)}</li>"
         for b in data["bands"].itertuples()
     )
+    if housing_marked(data):
+        symbol, text = HOUSING_MARK
+        items += (
+            f'<li class="housing"><span class="mark" aria-hidden="true">{esc(symbol)}</span> '
+            f"<em>Indicator {esc(text)}</em></li>"
+        )
     return Html(f'<ul class="legend" aria-label="Legenda">{items}</ul>')
 
 
@@ -46,6 +66,7 @@ def results_table(data: YearData, location: str) -> Html:
     if not registered(data, location):
         return not_registered(data, location)
     scores = score_location(data, location)
+    housing = housing_marked(data)
     rules = data["scoring_rules"].set_index("rule")
     sections = data["indicator_sections"].set_index("section")["label"]
     units = data["indicators"].set_index("indicator")["unit"]
@@ -67,13 +88,14 @@ def results_table(data: YearData, location: str) -> Html:
                 )
             )
             rows.append([s.label, units[s.indicator], s.result, s.target, shown])
-            classes.append(["", "", band, "", band])
+            first = "housing-marker" if s.indicator in housing else ""
+            classes.append([first, "", band, "", band])
     table = html_table(
         ["Indicator", "Eenheid", "Realisatie", "Streefwaarde", "Score"],
         rows,
         classes,
         numeric={2, 3, 4},
-        marks=band_marks(data["bands"]),
+        marks=marks(data),
     )
     used = rules.loc[sorted(set(scores.rule))]
     notes = "".join(f"<li>{esc(r.explanation)}</li>" for r in used.itertuples())
@@ -105,12 +127,13 @@ def results_overview(data: YearData, region: str) -> Html:
     by_key = {(s.location, s.indicator): s for s in scores.itertuples()}
     names = [cons.scope_name(data, loc) for loc in locs]
     sections = data["indicator_sections"].set_index("section")["label"]
+    housing = housing_marked(data)
     rows, classes = [], []
     for section, group in data["indicators"].groupby("section", sort=False):
         rows.append([sections[section], *[""] * len(locs)])
         classes.append(["section"] * (len(locs) + 1))
         for ind in group.itertuples():
-            row, cls = [ind.label], [""]
+            row, cls = [ind.label], ["housing-marker" if ind.indicator in housing else ""]
             for loc in locs:
                 s = by_key[(loc, ind.indicator)]
                 row.append(f"{s.result} [{s.target}]")
@@ -134,7 +157,7 @@ def results_overview(data: YearData, region: str) -> Html:
             rows,
             classes,
             numeric=set(range(1, len(locs) + 1)),
-            marks=band_marks(data["bands"]),
+            marks=marks(data),
         ),
         note,
     )

@@ -95,3 +95,24 @@ def test_index_shows_no_english_key_or_internal_id(data):
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script).*?</\1>", "", html, flags=re.S))
     for word in ("Volunteer_value", "volunteer_value", "mvgm", "wijkt af", "README"):
         assert word not in text, word
+
+
+def test_housing_corporation_marker_with_its_legend_entry(data_copy):
+    """An indicator marked in indicators.csv shows the mark; the legend explains it."""
+    path = data_copy / str(YEAR) / "indicators.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    marked = next(i for i, line in enumerate(lines) if line.startswith("klussen,"))
+    lines[marked] = lines[marked].removesuffix(",") + ",true"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = views.load(YEAR, data_copy)
+    table, overview = views.results_table(data, "top"), views.results_overview(data, "utrecht")
+    for html in (table, overview):
+        assert "van belang voor woningcorporaties" in html.split("<table")[0]  # legend
+        rows = [r for r in html.split("<tr>") if 'class="housing-marker"' in r]
+        assert len(rows) == 1 and rows[0].split("</td>")[0].count("Klussen") == 1
+        assert "⌂" in rows[0] and "(van belang voor woningcorporaties)" in rows[0]
+
+
+def test_no_legend_entry_without_a_marked_indicator(data):
+    assert not data["indicators"].housing_corporations.fillna(False).astype(bool).any()
+    assert "woningcorporaties" not in views.legend(data)
