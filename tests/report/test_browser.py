@@ -200,6 +200,15 @@ def expected_bands(year: Path, name: str) -> set[str]:
     }
 
 
+MAX_REPORT_BYTES = 200_000
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_report_is_lean(built, name):
+    """One lean stylesheet and SVG charts: no page of the year is over 200 KB."""
+    assert (built / f"{name}.html").stat().st_size <= MAX_REPORT_BYTES
+
+
 def test_every_page_of_the_year_is_checked(built):
     assert sorted(p.stem for p in built.glob("*.html")) == sorted(NAMES)
 
@@ -240,6 +249,8 @@ class TestDesktop:
             assert word not in text, word
         files = re.findall(r"[\w./-]+\.(?:csv|md|json|ipynb|py|txt)\b", text)
         assert files == []
+        keys = re.findall(r"\b[A-Za-z]+_[a-z_]+\b", text)  # e.g. volunteer_value, sroi_share
+        assert keys == []
         assert f"{name}{AUDIT_SUFFIX}.html" in desktop(name).links
 
     def test_audit_version_keeps_the_audit_material(self, desktop, name):
