@@ -17,6 +17,7 @@ from bwklib.compute import consolidation as cons
 from bwklib.compute.checks import figure_label
 from bwklib.inputs.loading import YearData, load_year
 from bwklib.report.audit import audit_section, formulas, provenance_block
+from bwklib.report.calculation import calculation
 from bwklib.report.formatting import (
     esc,
     format_change,
@@ -74,6 +75,7 @@ __all__ = [  # what the notebooks call: the sections of each stage, and the ones
     "finance_chart",
     "income_chart",
     "formulas",
+    "calculation",
     "audit_section",
     "provenance_block",
 ]
@@ -140,21 +142,24 @@ def story(data: YearData, scope: str) -> Html:
     text = data.stories.get(scope)
     if not text:
         return block('<p class="notice">Voor dit rapport is geen verhaal aangeleverd.</p>')
+    from bwklib.report.story import bind_figures
+
     text, _ = split_section(text)  # the financial conclusions come with the finance figures
     folder = paths.year_dir(data.data_dir, data.year) / "stories"
-    return block(f'<div class="story">{render(text, folder)}</div>')
+    return block(f'<div class="story">{render(bind_figures(data, scope, text), folder)}</div>')
 
 
 def finance_conclusions(data: YearData, scope: str) -> Html:
     """The financial conclusions of the story (its section "Financiële conclusies"), if any."""
     from bwklib.inputs.stories import FINANCE_CONCLUSIONS, render, split_section
+    from bwklib.report.story import bind_figures
 
     _, section = split_section(data.stories.get(scope) or "")
     if not section:
         return Html("")
     return block(
         f"<h3>{esc(FINANCE_CONCLUSIONS)}</h3>",
-        f'<div class="story conclusions">{render(section)}</div>',
+        f'<div class="story conclusions">{render(bind_figures(data, scope, section))}</div>',
     )
 
 
