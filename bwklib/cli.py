@@ -74,7 +74,18 @@ def parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args) -> int:
-    """Build every report; exit 1 when a report failed."""
+    """Build every report; exit 1 when a report failed.
+
+    First the fast path: when no input file, notebook, source file, package or parameter changed
+    since the last complete run and its output is intact, stop before importing pandas.
+    """
+    from bwklib.build import fastpath
+
+    if not args.force:
+        done = fastpath.unchanged(args.year, args.data_dir, args.output_dir, pdf=args.pdf)
+        if done is not None:
+            print(f"Ongewijzigd sinds de vorige run: {done / 'index.html'}", file=sys.stderr)
+            return 0
     from bwklib.build.pipeline import run
 
     summary = run(

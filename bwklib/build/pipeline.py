@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bwklib import paths
-from bwklib.build import cache
+from bwklib.build import cache, fastpath
 from bwklib.build.exports import write_exports
 from bwklib.build.plan import Task, TaskResult, default_jobs, latest_year, plan
 from bwklib.build.publish import interrupt_on_terminate, publish, recover, year_lock
 from bwklib.build.worker import run_tasks
-from bwklib.errors import RunError
+from bwklib.errors import DataError, RunError
 from bwklib.inputs.loading import load_year
 
 __all__ = [
@@ -91,6 +91,14 @@ def build_reports(
     return sorted(results, key=lambda r: order[r.task.scope])
 
 
+def is_latest(year: int, data_dir: Path) -> bool:
+    """Whether a year is the latest complete one (False when there is none or no data folder)."""
+    try:
+        return latest_year(data_dir) == year
+    except (RunError, DataError):
+        return False
+
+
 def run(
     year: int | None = None,
     data_dir: Path = paths.DATA_DIR,
@@ -135,6 +143,8 @@ def run(
     start = time.perf_counter()
     data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
     notebook_dir = Path(notebook_dir).resolve()
+    inputs = fastpath.fingerprint(data_dir, notebook_dir, pdf)  # before any input is read
+    latest = year is None or is_latest(year, data_dir)
     year = year or latest_year(data_dir)
     progress(f"Gegevens van {year} inlezen en controleren…")
     data = load_year(year, data_dir)
@@ -165,6 +175,8 @@ def run(
                     write_pdfs(staging, [r.task.scope for r in results if r.ok])
                 except RuntimeError as e:
                     raise RunError(str(e)) from e
+            if not any(not r.ok for r in results):  # a failed report is retried next time
+                fastpath.write_record(staging, year, inputs, latest)
             publish(staging, output_dir / str(year))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
