@@ -46,6 +46,11 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--pdf", action="store_true", help="ook PDF's van de rapporten maken (vraagt om Chromium)"
     )
+    r.add_argument(
+        "--timings",
+        action="store_true",
+        help="per rapport tonen waar de tijd heen gaat (kernel, gegevens, grafieken, HTML)",
+    )
     e = sub.add_parser(
         "export", help="scores.csv, figures.csv, checks.csv en provenance.json schrijven"
     )
@@ -86,11 +91,31 @@ def cmd_run(args) -> int:
         if done is not None:
             print(f"Ongewijzigd sinds de vorige run: {done / 'index.html'}", file=sys.stderr)
             return 0
-    from bwklib.build.pipeline import run
+    from bwklib.build import warmup
 
-    summary = run(
-        args.year, args.data_dir, args.output_dir, jobs=args.jobs, force=args.force, pdf=args.pdf
-    )
+    # Something changed, so reports are likely to be built: start the workers' kernels now, while
+    # this process imports pandas and validates the data.
+    warmup.start(args.jobs, paths.NOTEBOOK_DIR, args.year, args.data_dir)
+    try:
+        from bwklib.build.pipeline import run
+
+        summary = run(
+            args.year,
+            args.data_dir,
+            args.output_dir,
+            jobs=args.jobs,
+            force=args.force,
+            pdf=args.pdf,
+        )
+    except KeyboardInterrupt:
+        warmup.stop(interrupted=True)
+        raise
+    finally:
+        warmup.stop()
+    if args.timings:
+        from bwklib.build.timing import table
+
+        print(table(summary.results), file=sys.stderr)
     for f in summary.failures:
         print(f"MISLUKT: {f.task.kind} {f.task.scope}: {f.error}", file=sys.stderr)
     return 1 if summary.failures else 0

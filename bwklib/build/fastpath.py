@@ -12,7 +12,8 @@ it stop ("Ongewijzigd"); any difference, however small or unrelated, falls back 
 whose per-report keys (bwklib.build.cache) decide what to rebuild. The fast path can therefore only
 skip work when the full run would have rebuilt nothing.
 
-This module imports nothing but the standard library and bwklib.paths: keep it that way.
+This module imports nothing but the standard library, bwklib.paths and bwklib.inputs.digests:
+keep it that way.
 """
 
 from __future__ import annotations
@@ -25,32 +26,13 @@ import sys
 from pathlib import Path
 
 from bwklib import paths
+from bwklib.inputs.digests import tree_digests
+
+__all__ = ["differences", "fingerprint", "read_record", "tree_digests", "unchanged", "write_record"]
 
 RECORD = ".bwk-inputs.json"
 VERSION = 1
 FILE_PARTS = ("code", "notebooks", "data")  # recorded file by file, by relative path
-SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache"}
-
-
-def tree_digests(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under root, by path relative to root (empty when root is absent).
-
-    Every file counts, whatever its name: a file bwk does not read costs one full run, never a
-    wrong report. Only caches of Python and Jupyter are skipped.
-    """
-    root = Path(root)
-    digests = {}
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-        for name in files:
-            path = Path(folder) / name
-            try:
-                digests[path.relative_to(root).as_posix()] = hashlib.sha256(
-                    path.read_bytes()
-                ).hexdigest()
-            except OSError:  # unreadable or vanished: never equal to a recorded digest
-                digests[path.relative_to(root).as_posix()] = "unreadable"
-    return dict(sorted(digests.items()))
 
 
 def installed_packages() -> list[str]:

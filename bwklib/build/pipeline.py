@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bwklib import paths
-from bwklib.build import cache, fastpath
+from bwklib.build import cache, fastpath, warmup
 from bwklib.build.exports import write_exports
-from bwklib.build.plan import Task, TaskResult, default_jobs, latest_year, plan
+from bwklib.build.plan import Task, TaskResult, latest_year, plan
 from bwklib.build.publish import interrupt_on_terminate, publish, recover, year_lock
+from bwklib.build.warmup import default_jobs
 from bwklib.build.worker import run_tasks
 from bwklib.errors import DataError, RunError
 from bwklib.inputs.loading import load_year
@@ -82,7 +83,7 @@ def build_reports(
     results = [TaskResult(t, True, 0.0) for t in reused]
     if todo:
         progress(f"{len(todo)} rapport(en) maken met {min(jobs, len(todo))} processen…")
-        results += run_tasks(todo, notebook_dir, staging, jobs, progress)
+        results += run_tasks(todo, notebook_dir, staging, jobs, progress, warmup.current())
     for r in results:
         if not r.ok:  # nothing already produced is lost: keep the previous version, say so
             r.kept_previous = cache.link_outputs(r.task, previous, staging)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bwklib import paths
-from bwklib.build import fastpath
+from bwklib.build import fastpath, warmup
 from bwklib.build.pipeline import run
 
 
@@ -180,6 +180,15 @@ class TestEveryChangeRuns:
         _, _, out = built
         with altered(out / "2019" / fastpath.RECORD, lambda p: p.write_text("{", encoding="utf-8")):
             assert unchanged(built) is None
+
+
+class TestWarmedRun:
+    def test_every_report_built_by_the_warmed_workers(self, built):
+        _, _, out = built
+        for scope in ("top", "hart-voor-leidsche-rijn", "de-verbinding", "de-klop", "utrecht"):
+            assert (out / "2019" / f"{scope}.html").is_file()
+        assert "€ -3.181" in (out / "2019" / "top.html").read_text(encoding="utf-8")
+        assert warmup.current() is None
 
 
 class TestRecord:

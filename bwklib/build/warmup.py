@@ -1,0 +1,112 @@
+"""Workers started early: their kernels start while the parent still imports, validates and exports.
+
+`bwk run` starts the pool here before it imports pandas; each worker starts its kernel, imports
+bwklib's views and matplotlib in it, loads the year there (bwklib.inputs.memo keeps it, keyed by
+content) and builds its HTML exporters. `run_tasks` then uses this pool, so the first report of each
+worker pays none of that. When no report turns out to need building, the warming was wasted work,
+which is why only the CLI asks for it, after the fast path found a change.
+
+Standard library only at module level: the point is to start before the heavy imports.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+_POOL: ProcessPoolExecutor | None = None
+
+
+def default_jobs() -> int:
+    """Parallel workers: the number of cores available to this process."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def new_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of `jobs` worker processes, spawned as bwklib.build.worker.run_tasks spawns its own.
+
+    Its initializer imports the worker module in the worker, not here: this process has not
+    imported pandas yet.
+    """
+    return ProcessPoolExecutor(
+        max_workers=max(1, jobs), mp_context=get_context("spawn"), initializer=die_with_parent
+    )
+
+
+def start(jobs: int | None, notebook_dir: Path, year: int | None, data_dir: Path) -> None:
+    """Start the pool `run_tasks` will use and warm every worker (year None: the latest)."""
+    global _POOL
+    stop()
+    jobs = jobs or default_jobs()
+    _POOL = new_pool(jobs)
+    for _ in range(jobs):
+        _POOL.submit(warm, str(Path(notebook_dir).resolve()), year, str(Path(data_dir).resolve()))
+
+
+def current() -> ProcessPoolExecutor | None:
+    """The pool started by `start`, if any (its owner stops it)."""
+    return _POOL
+
+
+def stop(interrupted: bool = False) -> None:
+    """Stop the pool: let the workers finish their current task, or (interrupted) end them."""
+    global _POOL
+    pool, _POOL = _POOL, None
+    if pool is None:
+        return
+    if not interrupted:
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((pool._processes or {}).values()):  # noqa: SLF001 - no public API
+        process.terminate()
+
+
+def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
+    """Worker: start the kernel and load what every report needs; never raises.
+
+    The kernel imports bwklib's views (and so matplotlib) and loads the year (None: the latest
+    complete one), which bwklib.inputs.memo keeps for the notebooks; the HTML exporters are built.
+
+    Returns
+    -------
+    bool
+        Whether the kernel is ready with the year loaded (False: the first report will do it,
+        and report any problem itself).
+    """
+    import nbformat  # noqa: F401 - imported now, used by execute
+    import papermill  # noqa: F401
+
+    from bwklib.build.engine import worker_kernel
+    from bwklib.build.plan import latest_year
+    from bwklib.build.render import exporters
+
+    try:
+        kernel = worker_kernel(notebook_dir)
+        exporters()
+        if year is None:
+            year = latest_year(Path(data_dir))
+        code = f"from bwklib import views as _views\n_views.load({year!r}, {data_dir!r})"
+        kc = kernel.km.client()
+        kc.start_channels()
+        try:
+            reply = kc.execute_interactive(
+                code, store_history=False, timeout=120, output_hook=lambda msg: None
+            )
+        finally:
+            kc.stop_channels()
+        return reply["content"]["status"] == "ok"
+    except Exception:  # noqa: BLE001 - warming is an optimisation; the task reports failures
+        return False
+
+
+def die_with_parent() -> None:
+    """Worker initializer (bwklib.build.worker.die_with_parent, imported in the worker)."""
+    from bwklib.build.worker import die_with_parent
+
+    die_with_parent()
