@@ -92,26 +92,28 @@ def cmd_run(args) -> int:
             print(f"Ongewijzigd sinds de vorige run: {done / 'index.html'}", file=sys.stderr)
             return 0
     from bwklib.build import warmup
+    from bwklib.build.publish import interrupt_on_terminate
 
-    # Something changed, so reports are likely to be built: start the workers' kernels now, while
-    # this process imports pandas and validates the data.
-    warmup.start(args.jobs, paths.NOTEBOOK_DIR, args.year, args.data_dir)
-    try:
-        from bwklib.build.pipeline import run
+    # SIGTERM like Ctrl-C from here on, so the warmed workers are always stopped (with their kernels).
+    with interrupt_on_terminate():
+        try:
+            folder = Path(args.data_dir) / str(args.year) if args.year else Path(args.data_dir)
+            if folder.is_dir():
+                # Something changed, so reports are likely to be built: start the workers'
+                # kernels now, while this process imports pandas and validates the data.
+                warmup.start(args.jobs, paths.NOTEBOOK_DIR, args.year, args.data_dir)
+            from bwklib.build.pipeline import run
 
-        summary = run(
-            args.year,
-            args.data_dir,
-            args.output_dir,
-            jobs=args.jobs,
-            force=args.force,
-            pdf=args.pdf,
-        )
-    except KeyboardInterrupt:
-        warmup.stop(interrupted=True)
-        raise
-    finally:
-        warmup.stop()
+            summary = run(
+                args.year,
+                args.data_dir,
+                args.output_dir,
+                jobs=args.jobs,
+                force=args.force,
+                pdf=args.pdf,
+            )
+        finally:
+            warmup.stop()
     if args.timings:
         from bwklib.build.timing import table
 

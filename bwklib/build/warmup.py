@@ -53,25 +53,24 @@ def current() -> ProcessPoolExecutor | None:
     return _POOL
 
 
-def stop(interrupted: bool = False) -> None:
-    """Stop the pool: let the workers finish their current task, or (interrupted) end them."""
+def stop() -> None:
+    """Stop the pool: cancel what has not started, let each worker finish its current task.
+
+    Also when interrupted: a worker ends its kernel only when it exits normally, and a warming
+    task is short. (Tasks that execute notebooks are ended by `run_tasks` itself.)
+    """
     global _POOL
     pool, _POOL = _POOL, None
-    if pool is None:
-        return
-    if not interrupted:
+    if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
-        return
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((pool._processes or {}).values()):  # noqa: SLF001 - no public API
-        process.terminate()
 
 
 def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
     """Worker: start the kernel and load what every report needs; never raises.
 
     The kernel imports bwklib's views (and so matplotlib) and loads the year (None: the latest
-    complete one), which bwklib.inputs.memo keeps for the notebooks; the HTML exporters are built.
+    complete one), which bwklib.inputs.memo keeps for the notebooks; the HTML exporters render an
+    empty notebook, which compiles their templates.
 
     Returns
     -------
@@ -79,8 +78,8 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
         Whether the kernel is ready with the year loaded (False: the first report will do it,
         and report any problem itself).
     """
-    import nbformat  # noqa: F401 - imported now, used by execute
-    import papermill  # noqa: F401
+    import nbformat  # noqa: F401 - imported now, used by every report
+    import papermill  # noqa: F401 - imported now, used by every report
 
     from bwklib.build.engine import worker_kernel
     from bwklib.build.plan import latest_year
@@ -88,7 +87,8 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
 
     try:
         kernel = worker_kernel(notebook_dir)
-        exporters()
+        for exporter in exporters():  # the first render compiles templates, loads lexers
+            exporter.from_notebook_node(sample_notebook(), resources={"metadata": {"name": ""}})
         if year is None:
             year = latest_year(Path(data_dir))
         code = f"from bwklib import views as _views\n_views.load({year!r}, {data_dir!r})"
@@ -103,6 +103,16 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
         return reply["content"]["status"] == "ok"
     except Exception:  # noqa: BLE001 - warming is an optimisation; the task reports failures
         return False
+
+
+def sample_notebook():
+    """A notebook with a cell of each kind a report has: markdown, code with HTML output."""
+    import nbformat  # noqa: F401 - imported now, used by every report
+
+    v4 = nbformat.v4
+    code = v4.new_code_cell("views.header(data, scope)", execution_count=1)
+    code.outputs = [v4.new_output("display_data", data={"text/html": "<p>x</p>"})]
+    return v4.new_notebook(cells=[v4.new_markdown_cell("## Kop\n\nTekst."), code])
 
 
 def die_with_parent() -> None:
