@@ -12,6 +12,7 @@ Standard library only at module level: the point is to start before the heavy im
 from __future__ import annotations
 
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -116,7 +117,24 @@ def sample_notebook():
 
 
 def die_with_parent() -> None:
-    """Worker initializer (bwklib.build.worker.die_with_parent, imported in the worker)."""
+    """Worker initializer: die with the parent (bwklib.build.worker.die_with_parent), and the kernel
+    with the worker.
+
+    A warmed worker has a kernel from its first second, so a run killed early must not leave it:
+    on SIGTERM (sent when the parent dies) the worker stops its kernel before it exits.
+    """
     from bwklib.build.worker import die_with_parent
 
     die_with_parent()
+    signal.signal(signal.SIGTERM, stop_kernel_and_exit)
+
+
+def stop_kernel_and_exit(signum, frame) -> None:
+    """Signal handler of a warmed worker: shut its kernel down, then exit at once."""
+    from bwklib.build import engine
+
+    try:
+        if engine._KERNEL is not None:  # noqa: SLF001 - the worker's own kernel
+            engine._KERNEL.stop()  # noqa: SLF001
+    finally:
+        os._exit(128 + signum)
