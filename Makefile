@@ -6,25 +6,29 @@ STAMP := $(VENV)/.installed
 YEAR ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test lint format bench clean
+.PHONY: help install report test test-fast lint format bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install bwk (only when missing or pyproject.toml changed)
+install: $(STAMP) ## Create .venv and install the locked versions (requirements.lock) and bwk
 
 report: $(STAMP) ## Build every report of the latest year in data/ (or YEAR=2019) into output/<year>/
 	$(BIN)/bwk run $(if $(YEAR),--year $(YEAR),)
 
-test: $(STAMP) ## Run the test suite
+test: $(STAMP) ## The whole suite: builds, browser tests, doctests (about 90 s on a quiet 2-core machine)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Every test that executes no notebook, doctests included (under 30 s)
+	$(BIN)/python -m pytest --fast -q
 
 lint: $(STAMP) ## Check code style with ruff
 	$(BIN)/ruff check bwklib tests benchmarks

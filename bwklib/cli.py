@@ -10,20 +10,22 @@ import sys
 from pathlib import Path
 
 from bwklib import paths
-from bwklib.errors import DataError, RunError
+from bwklib.errors import DataError, RunError, os_error_message
 
 
 def positive_int(text: str) -> int:
     """argparse type: a whole number of at least 1."""
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"verwacht een geheel getal groter dan 0, niet {text!r}")
     return int(text)
 
 
 def year_arg(text: str) -> int:
     """argparse type: a four-digit year (validated before it becomes a path)."""
-    if not (len(text) == 4 and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"verwacht een jaartal van vier cijfers, niet {text!r}")
+    if not paths.is_year_name(text):
+        raise argparse.ArgumentTypeError(
+            f"verwacht een jaartal van vier cijfers (bijv. 2019), niet {text!r}"
+        )
     return int(text)
 
 
@@ -52,7 +54,8 @@ def parser() -> argparse.ArgumentParser:
         help="per rapport tonen waar de tijd heen gaat (kernel, gegevens, grafieken, HTML)",
     )
     e = sub.add_parser(
-        "export", help="scores.csv, figures.csv, checks.csv en provenance.json schrijven"
+        "export",
+        help="scores.csv, figures.csv, checks.csv, provenance.json en datapackage.json schrijven",
     )
     e.add_argument("--year", type=year_arg, help="jaar (standaard: het laatste jaar in data/)")
     v = sub.add_parser(
@@ -64,7 +67,23 @@ def parser() -> argparse.ArgumentParser:
         "new-year", help="een nieuw jaar beginnen: jaarmap met definities en invoerwerkmap"
     )
     n.add_argument("year", type=year_arg, help="het nieuwe jaar, bijv. 2020")
-    n.add_argument("--region", help="alleen deze regio (standaard: alle regio's)")
+    n.add_argument(
+        "--region",
+        help="alleen deze regio (standaard: alle regio's); bestaat het jaar al voor andere "
+        "regio's, dan komt deze regio erbij met een eigen werkmap",
+    )
+    n.add_argument(
+        "--name", help="naam van een regio die dit jaar begint, bijv. 'Amsterdam Zuidoost'"
+    )
+    n.add_argument(
+        "--title",
+        help="titel van de rapporten van een regio die dit jaar begint, "
+        "bijv. 'Buurtwerkkamers Amsterdam Zuidoost'",
+    )
+    n.add_argument(
+        "--organisation",
+        help="organisatie van een regio die dit jaar begint (standaard: die van de andere regio's)",
+    )
     n.add_argument(
         "--from",
         dest="from_year",
@@ -176,8 +195,27 @@ def cmd_new_year(args) -> int:
     from bwklib.entry.newyear import new_year
     from bwklib.errors import display
 
-    book = new_year(args.year, args.data_dir, region=args.region, from_year=args.from_year)
-    print(f"Gemaakt: {display(book.parent)} met de definities en de invoerwerkmap {display(book)}.")
+    if (args.name or args.title or args.organisation) and not args.region:
+        print("bwk: --name, --title en --organisation horen bij --region.", file=sys.stderr)
+        return 2
+    book = new_year(
+        args.year,
+        args.data_dir,
+        region=args.region,
+        from_year=args.from_year,
+        name=args.name,
+        title=args.title,
+        organisation=args.organisation,
+    )
+    if book.name != f"invoer-{args.year}.xlsx":
+        print(
+            f"Regio {args.region} staat in {display(book.parent)}, met haar eigen invoerwerkmap "
+            f"{display(book)}; de andere regio's blijven zoals ze zijn."
+        )
+    else:
+        print(
+            f"Gemaakt: {display(book.parent)} met de definities en de invoerwerkmap {display(book)}."
+        )
     print(f"Vul de werkmap in en lees hem daarna in met: bwk import {display(book)}")
     return 0
 
@@ -191,6 +229,21 @@ def cmd_import(args) -> int:
     for path in written:
         print(f"geschreven: {display(path)}")
     year = written[0].parent.name
+    from bwklib.inputs.loading import load_year
+
+    try:
+        load_year(int(year), args.data_dir)
+    except DataError:  # another region's workbook of this year is still to be imported
+        others = sorted(
+            display(p)
+            for p in written[0].parent.glob("invoer-*.xlsx")
+            if p.name != args.workbook.name
+        )
+        print(
+            f"De cijfers uit {display(args.workbook)} zijn ingelezen en in orde. {year} is nog niet "
+            "compleet: lees ook de werkmap van de andere regio('s) in: " + ", ".join(others)
+        )
+        return 0
     print(
         f"De gegevens van {year} zijn ingelezen en in orde. Maak de rapporten met: bwk run --year {year}"
     )
@@ -215,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except RunError as e:
         print(f"bwk: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"bwk: {os_error_message(e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("bwk: afgebroken; de vorige uitvoer is ongewijzigd.", file=sys.stderr)

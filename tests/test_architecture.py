@@ -123,3 +123,27 @@ def test_every_stage_folder_of_the_tests_is_collected(pytestconfig):
     for stage in STAGES:
         assert (paths.ROOT / "tests" / stage).is_dir(), stage
         assert not any(fnmatch(stage, pattern) for pattern in skipped), (stage, skipped)
+
+
+IMPORT_ALL = """
+import importlib, multiprocessing, pkgutil, threading
+import bwklib
+names = [m.name for m in pkgutil.walk_packages(bwklib.__path__, "bwklib.")]
+for name in names:
+    importlib.import_module(name)
+from bwklib.build import engine, render
+assert multiprocessing.active_children() == [], multiprocessing.active_children()
+assert threading.active_count() == 1, threading.enumerate()
+assert engine._KERNEL is None and render._EXPORTERS is None
+print(len(names))
+"""
+
+
+def test_importing_every_module_starts_nothing():
+    """pytest --doctest-modules imports all of bwklib: no process, thread, kernel or exporter."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", IMPORT_ALL], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert int(r.stdout) == len(import_graph())  # every module of the package was imported

@@ -149,7 +149,7 @@ def run(
     year = year or latest_year(data_dir)
     progress(f"Gegevens van {year} inlezen en controleren…")
     data = load_year(year, data_dir)
-    tasks = plan(data)
+    tasks = plan(data, notebook_dir)
     with year_lock(output_dir, year), interrupt_on_terminate():
         recover(output_dir, year)
         staging = Path(tempfile.mkdtemp(prefix=f".bwk-build-{year}-", dir=output_dir))

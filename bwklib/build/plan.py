@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bwklib import paths
 from bwklib.errors import RunError
 from bwklib.inputs.loading import YearData, complete_years
 
 STAKEHOLDER_SUFFIX = ""
-AUDIT_SUFFIX = "-audit"
+AUDIT_SUFFIX = paths.AUDIT_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,14 @@ class TaskResult:
     phases: dict = field(default_factory=dict)  # seconds per phase (bwklib.build.timing)
 
 
-def plan(data: YearData) -> list[Task]:
-    """The reports of a year: one per location, then one per region (from the data, not code)."""
-    data_dir = str(data.data_dir)
+def plan(data: YearData, notebook_dir: Path | None = None) -> list[Task]:
+    """The reports of a year: one per location, then one per region (from the data, not code).
+
+    The notebooks' data_dir parameter is relative to notebook_dir (the kernel's working folder),
+    so no report shows the absolute folders of the machine that built it.
+    """
+    data_dir = os.path.relpath(data.data_dir, notebook_dir) if notebook_dir else str(data.data_dir)
+    data_dir = Path(data_dir).as_posix()
     tasks = [
         Task(
             r.location,

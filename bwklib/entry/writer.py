@@ -18,6 +18,7 @@ from bwklib.entry.sheets import (
     INSTRUCTIONS,
     LISTS,
     NO,
+    REGIONS_PROPERTY,
     SHEETS,
     SPARE_ROWS,
     WORKBOOK_NAME,
@@ -31,6 +32,7 @@ from bwklib.entry.sheets import (
     primary_key,
     references,
 )
+from bwklib.formulas import looks_like_formula
 
 
 def shown_value(value: object) -> object:
@@ -53,10 +55,33 @@ def prefill(
     rows: list[dict] = [{}]
     for f in primary_key(package, sheet.resource):
         resource, id_field = refs[f]
-        rows = [{**r, f: d[id_field]} for r in rows for d in definitions[resource]]
+        rows = [
+            {**r, f: d[id_field]}
+            for r in rows
+            for d in definitions[resource]
+            if applies_to(r, d, definitions)
+        ]
     key = primary_key(package, sheet.resource)
     extra = carried.get(sheet.resource, {})
     return [{**r, **extra.get(tuple(r[k] for k in key), {})} for r in rows]
+
+
+def applies_to(row: dict, definition: dict, definitions: dict[str, list[dict]]) -> bool:
+    """Whether a definition belongs on a prefilled row: one of another region does not.
+
+    The row's region is that of its location (or its own `region` code); a definition applies to
+    it when its `region` is empty (every region) or the same (see bwklib.compute.regions).
+    """
+    own = definition.get("region") or ""
+    if not own or "location" in definition:  # a location row itself starts the row
+        return True
+    if "location" in row:
+        region = {d["location"]: d["region"] for d in definitions.get("locations", [])}.get(
+            row["location"]
+        )
+    else:
+        region = row.get("region")
+    return region is None or own == region
 
 
 def list_columns(package: dict, definitions: dict) -> list[tuple[str, str, list]]:
@@ -111,17 +136,19 @@ def list_validation(cell_range: str, header: str, strict: bool) -> DataValidatio
     )
 
 
-def count_validation(header: str) -> DataValidation:
-    """Whole numbers of at least 0."""
+def count_validation(header: str, maximum: int | None = None) -> DataValidation:
+    """Whole numbers of at least 0 (and at most the schema's maximum, when it has one)."""
+    most = f" en hoogstens {maximum}" if maximum is not None else ""
     return DataValidation(
         type="whole",
-        operator="greaterThanOrEqual",
+        operator="greaterThanOrEqual" if maximum is None else "between",
         formula1="0",
+        formula2=None if maximum is None else str(maximum),
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
         errorTitle="Geen geheel getal van 0 of meer",
-        error=f"{header}: vul een geheel getal van 0 of meer in, zonder punten, spaties of "
+        error=f"{header}: vul een geheel getal van 0 of meer{most} in, zonder punten, spaties of "
         "€-teken (bijv. 3181).",
     )
 
@@ -132,8 +159,9 @@ def column_validation(spec: dict, header: str, refs: dict, ranges: dict) -> Data
         return list_validation(ranges[refs[spec["name"]][0]], header, strict=False)
     if spec["type"] == "boolean":
         return list_validation(ranges["boolean"], header, strict=True)
-    if spec["type"] == "integer" and spec.get("constraints", {}).get("minimum") == 0:
-        return count_validation(header)
+    constraints = spec.get("constraints", {})
+    if spec["type"] == "integer" and constraints.get("minimum") == 0:
+        return count_validation(header, constraints.get("maximum"))
     return None
 
 
@@ -168,6 +196,22 @@ def write_cells(ws, columns, specs, rows, labels, last: int) -> None:
                 cell.fill = INPUT_FILL
 
 
+def text_only(wb: Workbook) -> None:
+    """No cell bwk writes is a formula: openpyxl stores any text starting with '=' as one.
+
+    Text stays text (data type "s"); formula-like text (bwklib.formulas) also gets Excel's quote
+    prefix, so that editing the cell keeps it text.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and (
+                    cell.data_type == "f" or looks_like_formula(cell.value)
+                ):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
 def protect(ws, last_column: str, last: int) -> None:
     """Lock the header, keep data cells editable; rows may be inserted, deleted and filtered."""
     ws.freeze_panes = "A2"
@@ -200,6 +244,14 @@ def write_sheet(wb, package, sheet, definitions, carried, ranges) -> None:
             dv.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(dv)
     protect(ws, get_column_letter(len(columns)), last)
+
+
+def only_region(resource: str, definition: dict) -> str:
+    """' (alleen regio X)' for a definition of one region; locations name their region anyway."""
+    region = definition.get("region") or ""
+    return (
+        f"  (alleen regio {region})" if region and resource not in ("locations", "regions") else ""
+    )
 
 
 def instruction_lines(year: int, package: dict, definitions: dict) -> list[tuple[str, str]]:
@@ -253,7 +305,10 @@ def instruction_lines(year: int, package: dict, definitions: dict) -> list[tuple
     lines += [("text", f"{s.title}: {s.explanation}") for s in SHEETS]
     for resource, id_field in list_resources(package):
         lines.append(("heading", f"Codes: {package[resource]['title']}"))
-        lines += [("code", f"{d[id_field]}  —  {describe(d)}") for d in definitions[resource]]
+        lines += [
+            ("code", f"{d[id_field]}  —  {describe(d)}{only_region(resource, d)}")
+            for d in definitions[resource]
+        ]
     return lines
 
 
@@ -285,6 +340,7 @@ def build_workbook(
     package: dict,
     definitions: dict[str, list[dict]],
     carried: dict | None = None,
+    regions: list[str] | None = None,
 ) -> Path:
     """Write the data-entry workbook of a year.
 
@@ -302,6 +358,9 @@ def build_workbook(
     carried : dict, optional
         Resource name -> {primary-key tuple: {field: value}}: values carried over from last year,
         e.g. the targets of the results.
+    regions : list of str, optional
+        The regions whose rows the workbook holds (stored in the workbook, so that `bwk import`
+        replaces only their rows); default the regions in `definitions`.
 
     Returns
     -------
@@ -315,7 +374,13 @@ def build_workbook(
     for sheet in SHEETS:
         write_sheet(wb, package, sheet, definitions, carried or {}, ranges)
     write_lists(wb, lists)
+    text_only(wb)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = "bwk"
+    from openpyxl.packaging.custom import StringProperty
+
+    if regions is None:
+        regions = [r["region"] for r in definitions.get("regions", [])]
+    wb.custom_doc_props.append(StringProperty(name=REGIONS_PROPERTY, value=",".join(regions)))
     wb.save(path)
     return Path(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bwklib.compute import consolidation as cons
+from bwklib.compute.regions import definitions
 from bwklib.compute.scoring import band_counts, score_all, score_location
 from bwklib.inputs.loading import YearData
 from bwklib.report.formatting import (
@@ -97,19 +98,26 @@ def achievement_chart(data: YearData, location: str) -> Html:
 def results_overview(data: YearData, region: str) -> Html:
     """Results of all locations of a region side by side: 'result [target]' coloured by band."""
     locs = [loc for loc in cons.scope_locations(data, region) if registered(data, loc)]
+    if not locs:
+        return no_results(data, region)
     scores = score_all(data)
     scores = scores[scores.location.isin(locs)]
     by_key = {(s.location, s.indicator): s for s in scores.itertuples()}
     names = [cons.scope_name(data, loc) for loc in locs]
     sections = data["indicator_sections"].set_index("section")["label"]
     rows, classes = [], []
-    for section, group in data["indicators"].groupby("section", sort=False):
+    indicators = definitions(data, "indicators", region)
+    for section, group in indicators.groupby("section", sort=False):
         rows.append([sections[section], *[""] * len(locs)])
         classes.append(["section"] * (len(locs) + 1))
         for ind in group.itertuples():
             row, cls = [ind.label], [""]
             for loc in locs:
-                s = by_key[(loc, ind.indicator)]
+                s = by_key.get((loc, ind.indicator))
+                if s is None:  # a new indicator a location has no result for (validation says so)
+                    row.append("niet ingevuld")
+                    cls.append("unscored")
+                    continue
                 row.append(f"{s.result} [{s.target}]")
                 cls.append(f"band-{s.band}" if isinstance(s.band, str) else "unscored")
             rows.append(row)
@@ -136,6 +144,8 @@ def band_overview(data: YearData, region: str | None = None) -> Html:
     scores = score_all(data)
     if region:
         scores = scores[scores.location.isin(cons.scope_locations(data, region))]
+        if scores.empty:
+            return no_results(data, region)
     counts = band_counts(scores, data["bands"])
     unscored = (
         scores[scores.band.isna()].groupby("location").size().reindex(counts.index, fill_value=0)
@@ -156,6 +166,22 @@ def band_overview(data: YearData, region: str | None = None) -> Html:
     )
 
 
+def no_results(data: YearData, region: str) -> Html:
+    """The Dutch notice for a region none of whose locations registered results (or has none)."""
+    locs = cons.scope_locations(data, region)
+    name = esc(cons.scope_name(data, region))
+    if not locs:
+        text = (
+            f"{name} heeft in {data.year} nog geen buurtwerkkamers: voeg ze toe in "
+            f"data/{data.year}/locations.csv (of op het blad Locaties van de invoerwerkmap)."
+        )
+    else:
+        text = (
+            f"Geen van de buurtwerkkamers van {name} heeft in {data.year} resultaten geregistreerd."
+        )
+    return block(f'<p class="notice">{text}</p>')
+
+
 MAX_APPENDIX_PANELS = 12  # beyond this a figure of per-location panels is a wall, not a chart
 
 
@@ -167,6 +193,8 @@ def appendix(data: YearData, region: str) -> Html:
     """
     from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
+    if not cons.has_registration(data, region):
+        return no_results(data, region)
     if len(cons.scope_locations(data, region)) > MAX_APPENDIX_PANELS:
         return block(
             f"<p>Met meer dan {MAX_APPENDIX_PANELS} buurtwerkkamers staan deze figuren alleen "

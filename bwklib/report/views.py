@@ -17,6 +17,7 @@ from bwklib.compute import consolidation as cons
 from bwklib.compute.checks import figure_label
 from bwklib.inputs.loading import YearData
 from bwklib.report.audit import audit_section, formulas, provenance_block
+from bwklib.report.calculation import calculation
 from bwklib.report.formatting import (
     esc,
     format_change,
@@ -72,6 +73,7 @@ __all__ = [  # what the notebooks call: the sections of each stage, and the ones
     "finance_chart",
     "income_chart",
     "formulas",
+    "calculation",
     "audit_section",
     "provenance_block",
 ]
@@ -116,7 +118,9 @@ def story(data: YearData, scope: str) -> Html:
             '<p class="notice">Voor dit rapport is geen verhaal aangeleverd '
             f"(data/{data.year}/stories/{esc(scope)}.md).</p>"
         )
-    return block(f'<div class="story">{render(text)}</div>')
+    from bwklib.report.story import bind_figures
+
+    return block(f'<div class="story">{render(bind_figures(data, scope, text))}</div>')
 
 
 def comparison_section(data: YearData, scope: str) -> Html:
