@@ -18,6 +18,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 _POOL: ProcessPoolExecutor | None = None
+_CANCEL = None  # a multiprocessing Event: set when the pool is stopped, seen by warming workers
 
 
 def default_jobs() -> int:
@@ -34,8 +35,14 @@ def new_pool(jobs: int) -> ProcessPoolExecutor:
     Its initializer imports the worker module in the worker, not here: this process has not
     imported pandas yet.
     """
+    global _CANCEL
+    context = get_context("spawn")
+    _CANCEL = context.Event()
     return ProcessPoolExecutor(
-        max_workers=max(1, jobs), mp_context=get_context("spawn"), initializer=die_with_parent
+        max_workers=max(1, jobs),
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(_CANCEL,),
     )
 
 
@@ -63,6 +70,8 @@ def stop() -> None:
     global _POOL
     pool, _POOL = _POOL, None
     if pool is not None:
+        if _CANCEL is not None:
+            _CANCEL.set()  # a worker still warming skips its remaining steps
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -86,10 +95,17 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
     from bwklib.build.plan import latest_year
     from bwklib.build.render import exporters
 
+    def cancelled() -> bool:
+        return _CANCEL is not None and _CANCEL.is_set()
+
     try:
+        if cancelled():
+            return False
         kernel = worker_kernel(notebook_dir)
         for exporter in exporters():  # the first render compiles templates, loads lexers
             exporter.from_notebook_node(sample_notebook(), resources={"metadata": {"name": ""}})
+        if cancelled():
+            return False
         if year is None:
             year = latest_year(Path(data_dir))
         code = f"from bwklib import views as _views\n_views.load({year!r}, {data_dir!r})"
@@ -116,15 +132,17 @@ def sample_notebook():
     return v4.new_notebook(cells=[v4.new_markdown_cell("## Kop\n\nTekst."), code])
 
 
-def die_with_parent() -> None:
+def die_with_parent(cancel=None) -> None:
     """Worker initializer: die with the parent (bwklib.build.worker.die_with_parent), and the kernel
-    with the worker.
+    with the worker; remember the pool's cancel event.
 
     A warmed worker has a kernel from its first second, so a run killed early must not leave it:
     on SIGTERM (sent when the parent dies) the worker stops its kernel before it exits.
     """
+    global _CANCEL
     from bwklib.build.worker import die_with_parent
 
+    _CANCEL = cancel
     die_with_parent()
     signal.signal(signal.SIGTERM, stop_kernel_and_exit)
 

@@ -14,6 +14,8 @@ from bwklib import paths
 from bwklib.build import fastpath, warmup
 from bwklib.build.pipeline import run
 
+pytestmark = pytest.mark.build  # builds 2019 for real (with warmed workers) and a failing notebook
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
