@@ -1,7 +1,7 @@
-"""Region overviews: band counts per location and key figures of a region, for the index page.
+"""Overview per region, for the index page: band counts per location and the region's key figures.
 
-Kept apart from `regions` (which definitions apply to which region), which finance and validation
-import: these overviews call scoring and finance themselves.
+The index page shows each region with its own locations side by side; these functions give it the
+figures, computed with the same functions as the reports (scoring, finance, consolidation).
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ REGION_KEY_FIGURES = (
     "expense_total",
     "balance",
 )
+"""The keys of region_key_figures, in display order."""
 
 
 def region_key_figures(data, region: str) -> dict[str, float | None]:

@@ -1,4 +1,4 @@
-"""Regions: which definitions apply to a region, and the per-region summaries of the index page.
+"""Regions: which definitions apply to a region (the summaries per region are in `overview`).
 
 Definitions (finance lines, housing corporations, activity types, generic measures, indicators and
 their sections, key ratios and their lines) carry an optional `region` column: empty means the row
@@ -76,6 +76,3 @@ def definition_ids(data, table: str, scope: str) -> list[str]:
 def region_locations(data, region: str) -> list[str]:
     """The locations of a region, in file order (empty for a region without locations yet)."""
     return cons.scope_locations(data, region)
-
-
-"""The keys of region_key_figures, in display order."""
