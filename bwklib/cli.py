@@ -48,6 +48,11 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--pdf", action="store_true", help="ook PDF's van de rapporten maken (vraagt om Chromium)"
     )
+    r.add_argument(
+        "--timings",
+        action="store_true",
+        help="per rapport tonen waar de tijd heen gaat (kernel, gegevens, grafieken, HTML)",
+    )
     e = sub.add_parser(
         "export",
         help="scores.csv, figures.csv, checks.csv, provenance.json en datapackage.json schrijven",
@@ -93,12 +98,45 @@ def parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args) -> int:
-    """Build every report; exit 1 when a report failed."""
-    from bwklib.build.pipeline import run
+    """Build every report; exit 1 when a report failed.
 
-    summary = run(
-        args.year, args.data_dir, args.output_dir, jobs=args.jobs, force=args.force, pdf=args.pdf
-    )
+    First the fast path: when no input file, notebook, source file, package or parameter changed
+    since the last complete run and its output is intact, stop before importing pandas.
+    """
+    from bwklib.build import fastpath
+
+    if not args.force:
+        done = fastpath.unchanged(args.year, args.data_dir, args.output_dir, pdf=args.pdf)
+        if done is not None:
+            print(f"Ongewijzigd sinds de vorige run: {done / 'index.html'}", file=sys.stderr)
+            return 0
+    from bwklib.build import warmup
+    from bwklib.build.publish import interrupt_on_terminate
+
+    # SIGTERM like Ctrl-C from here on, so the warmed workers are always stopped (with their kernels).
+    with interrupt_on_terminate():
+        try:
+            folder = Path(args.data_dir) / str(args.year) if args.year else Path(args.data_dir)
+            if folder.is_dir():
+                # Something changed, so reports are likely to be built: start the workers'
+                # kernels now, while this process imports pandas and validates the data.
+                warmup.start(args.jobs, paths.NOTEBOOK_DIR, args.year, args.data_dir)
+            from bwklib.build.pipeline import run
+
+            summary = run(
+                args.year,
+                args.data_dir,
+                args.output_dir,
+                jobs=args.jobs,
+                force=args.force,
+                pdf=args.pdf,
+            )
+        finally:
+            warmup.stop()
+    if args.timings:
+        from bwklib.build.timing import table
+
+        print(table(summary.results), file=sys.stderr)
     for f in summary.failures:
         print(f"MISLUKT: {f.task.kind} {f.task.scope}: {f.error}", file=sys.stderr)
     return 1 if summary.failures else 0

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bwklib import paths
-from bwklib.build import cache
+from bwklib.build import cache, fastpath, warmup
 from bwklib.build.exports import write_exports
-from bwklib.build.plan import Task, TaskResult, default_jobs, latest_year, plan
+from bwklib.build.plan import Task, TaskResult, latest_year, plan
 from bwklib.build.publish import interrupt_on_terminate, publish, recover, year_lock
+from bwklib.build.warmup import default_jobs
 from bwklib.build.worker import run_tasks
-from bwklib.errors import RunError
+from bwklib.errors import DataError, RunError
 from bwklib.inputs.loading import load_year
 
 __all__ = [
@@ -82,13 +83,21 @@ def build_reports(
     results = [TaskResult(t, True, 0.0) for t in reused]
     if todo:
         progress(f"{len(todo)} rapport(en) maken met {min(jobs, len(todo))} processen…")
-        results += run_tasks(todo, notebook_dir, staging, jobs, progress)
+        results += run_tasks(todo, notebook_dir, staging, jobs, progress, warmup.current())
     for r in results:
         if not r.ok:  # nothing already produced is lost: keep the previous version, say so
             r.kept_previous = cache.link_outputs(r.task, previous, staging)
     cache.write_manifest(staging, {r.task.scope: keys[r.task.scope] for r in results if r.ok})
     order = {t.scope: i for i, t in enumerate(tasks)}
     return sorted(results, key=lambda r: order[r.task.scope])
+
+
+def is_latest(year: int, data_dir: Path) -> bool:
+    """Whether a year is the latest complete one (False when there is none or no data folder)."""
+    try:
+        return latest_year(data_dir) == year
+    except (RunError, DataError):
+        return False
 
 
 def run(
@@ -135,6 +144,8 @@ def run(
     start = time.perf_counter()
     data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
     notebook_dir = Path(notebook_dir).resolve()
+    inputs = fastpath.fingerprint(data_dir, notebook_dir, pdf)  # before any input is read
+    latest = year is None or is_latest(year, data_dir)
     year = year or latest_year(data_dir)
     progress(f"Gegevens van {year} inlezen en controleren…")
     data = load_year(year, data_dir)
@@ -165,6 +176,8 @@ def run(
                     write_pdfs(staging, [r.task.scope for r in results if r.ok])
                 except RuntimeError as e:
                     raise RunError(str(e)) from e
+            if not any(not r.ok for r in results):  # a failed report is retried next time
+                fastpath.write_record(staging, year, inputs, latest)
             publish(staging, output_dir / str(year))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

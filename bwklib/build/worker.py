@@ -13,6 +13,7 @@ from bwklib.build import engine
 from bwklib.build.engine import ENGINE, KERNEL, worker_kernel
 from bwklib.build.plan import AUDIT_SUFFIX, STAKEHOLDER_SUFFIX, Task, TaskResult
 from bwklib.build.render import exporters, normalise
+from bwklib.build.timing import Stopwatch
 
 
 def execute(task: Task, notebook_dir: str, staging: str) -> TaskResult:
@@ -24,22 +25,25 @@ def execute(task: Task, notebook_dir: str, staging: str) -> TaskResult:
     import nbformat
     import papermill as pm
 
-    start = time.perf_counter()
+    start, watch = time.perf_counter(), Stopwatch()
     out_nb = Path(staging) / "notebooks" / f"{task.scope}.ipynb"
     try:
-        kernel = worker_kernel(notebook_dir)
-        kernel.reset()
-        pm.execute_notebook(
-            str(Path(notebook_dir) / task.notebook),
-            str(out_nb),
-            parameters=task.parameters,
-            cwd=notebook_dir,
-            kernel_name=KERNEL,
-            progress_bar=False,
-            request_save_on_cell_execute=False,  # write the notebook once, at the end
-            engine_name=ENGINE,
-            km=kernel.km,
-        )
+        with watch.phase("kernel"):
+            kernel = worker_kernel(notebook_dir)
+        with watch.phase("reset"):
+            kernel.reset()
+        with watch.phase("papermill"):
+            pm.execute_notebook(
+                str(Path(notebook_dir) / task.notebook),
+                str(out_nb),
+                parameters=task.parameters,
+                cwd=notebook_dir,
+                kernel_name=KERNEL,
+                progress_bar=False,
+                request_save_on_cell_execute=False,  # write the notebook once, at the end
+                engine_name=ENGINE,
+                km=kernel.km,
+            )
     except pm.PapermillExecutionError as e:
         src = " ".join(e.source.split())[:120]
         return TaskResult(
@@ -53,26 +57,36 @@ def execute(task: Task, notebook_dir: str, staging: str) -> TaskResult:
             engine._KERNEL.stop()
         return TaskResult(task, False, time.perf_counter() - start, error=str(e))
     nb = nbformat.read(out_nb, as_version=4)
-    normalise(nb)
-    nb.metadata["title"] = task.title
-    nbformat.write(nb, out_nb)
-    for exporter, suffix in zip(exporters(), (STAKEHOLDER_SUFFIX, AUDIT_SUFFIX), strict=True):
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": task.title}})
-        target = Path(staging) / f"{task.scope}{suffix}.html"
-        target.write_text(body, encoding="utf-8")
-    return TaskResult(task, True, time.perf_counter() - start)
+    watch.split_execution(nb)
+    with watch.phase("render"):
+        normalise(nb)
+        nb.metadata["title"] = task.title
+        nbformat.write(nb, out_nb)
+        for exporter, suffix in zip(exporters(), (STAKEHOLDER_SUFFIX, AUDIT_SUFFIX), strict=True):
+            body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": task.title}})
+            target = Path(staging) / f"{task.scope}{suffix}.html"
+            target.write_text(body, encoding="utf-8")
+    return TaskResult(task, True, time.perf_counter() - start, phases=watch.seconds)
 
 
 def run_tasks(
-    tasks: list[Task], notebook_dir: Path, staging: Path, jobs: int, progress: Callable[[str], None]
+    tasks: list[Task],
+    notebook_dir: Path,
+    staging: Path,
+    jobs: int,
+    progress: Callable[[str], None],
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[TaskResult]:
     """Run the tasks in `jobs` worker processes, reporting progress as each one finishes.
+
+    A pool handed in (bwklib.build.warmup's warmed workers) is used and left to its owner to stop.
 
     A worker that dies (killed, out of memory) fails its task, not the run. When the run itself is
     interrupted, pending tasks are cancelled and the workers are stopped.
     """
     results = []
-    pool = ProcessPoolExecutor(
+    own = pool is None
+    pool = pool or ProcessPoolExecutor(
         max_workers=max(1, jobs), mp_context=get_context("spawn"), initializer=die_with_parent
     )
     try:
@@ -95,7 +109,8 @@ def run_tasks(
         for process in list((pool._processes or {}).values()):  # noqa: SLF001 - no public API
             process.terminate()
         raise
-    pool.shutdown()
+    if own:
+        pool.shutdown()
     order = {t.scope: i for i, t in enumerate(tasks)}
     return sorted(results, key=lambda r: order[r.task.scope])
 

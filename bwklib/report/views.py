@@ -15,7 +15,7 @@ from pathlib import Path
 from bwklib import paths
 from bwklib.compute import consolidation as cons
 from bwklib.compute.checks import figure_label
-from bwklib.inputs.loading import YearData, load_year
+from bwklib.inputs.loading import YearData
 from bwklib.report.audit import audit_section, formulas, provenance_block
 from bwklib.report.calculation import calculation
 from bwklib.report.formatting import (
@@ -82,8 +82,13 @@ __all__ = [  # what the notebooks call: the sections of each stage, and the ones
 
 
 def load(year: int, data_dir: str | Path | None = None) -> YearData:
-    """Load and validate a year's data (data_dir defaults to the project's data/)."""
-    return load_year(int(year), Path(data_dir) if data_dir else paths.DATA_DIR)
+    """Load and validate a year's data (data_dir defaults to the project's data/).
+
+    Within one kernel the validated year is reused while not one byte of the data folder changed.
+    """
+    from bwklib.inputs.memo import load_year_once
+
+    return load_year_once(int(year), Path(data_dir) if data_dir else paths.DATA_DIR)
 
 
 def nav(data: YearData, scope: str) -> str:
