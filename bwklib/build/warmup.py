@@ -117,6 +117,7 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
             )
         finally:
             kc.stop_channels()
+        kernel.reset()  # the first reset is the slow one (its first full garbage collection)
         return reply["content"]["status"] == "ok"
     except Exception:  # noqa: BLE001 - warming is an optimisation; the task reports failures
         return False
