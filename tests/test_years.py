@@ -15,6 +15,7 @@ import shutil
 import openpyxl
 import pytest
 import zuidoost
+from buildtools import stubbed
 
 from bwklib import paths
 from bwklib.build.pipeline import run
@@ -190,8 +191,10 @@ def years(tmp_path_factory):
     fill(folder / "invoer-2022.xlsx", locs, entries[2022])
     cli(data, "import", str(folder / "invoer-2022.xlsx"))
 
-    for year in YEARS:
-        summary = run(year, data, out, jobs=2, progress=lambda s: None)
+    read = {2020: {"utrecht"}, 2021: {"utrecht", REGION}, 2022: {"top", REGION}}
+    for year in YEARS:  # exports are real; only the reports the tests read execute notebooks
+        with stubbed(real=read[year]):
+            summary = run(year, data, out, jobs=2, progress=lambda s: None)
         assert not summary.failures, [f.error for f in summary.failures]
     return data, out, entries
 
