@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bwklib import paths
-from bwklib.build import cache
+from bwklib.build import cache, snapshot, timeouts
 from bwklib.build.exports import write_exports
+from bwklib.build.hooks import checkpoint
 from bwklib.build.plan import Task, TaskResult, default_jobs, latest_year, plan
 from bwklib.build.publish import interrupt_on_terminate, publish, recover, year_lock
 from bwklib.build.worker import run_tasks
@@ -64,12 +65,15 @@ def build_reports(
     jobs: int,
     force: bool,
     progress: Callable[[str], None],
+    workdir: Path | None = None,
+    timeout: float | None = None,
 ) -> list[TaskResult]:
     """Reuse every report whose inputs are unchanged; execute the rest in parallel.
 
     A report that fails keeps its previous version, if there is one (the index says so). The keys of
     the reports built successfully are written to the staging folder's manifest, so a failed one is
-    rebuilt next time.
+    rebuilt next time. The kernels run in `workdir` (the input snapshot); `timeout` limits each
+    notebook's execution (seconds).
     """
     code, env = cache.code_digest(), cache.environment()
     keys = {t.scope: cache.task_key(data, t, notebook_dir, code, env) for t in tasks}
@@ -82,7 +86,7 @@ def build_reports(
     results = [TaskResult(t, True, 0.0) for t in reused]
     if todo:
         progress(f"{len(todo)} rapport(en) maken met {min(jobs, len(todo))} processen…")
-        results += run_tasks(todo, notebook_dir, staging, jobs, progress)
+        results += run_tasks(todo, notebook_dir, staging, jobs, progress, workdir, timeout)
     for r in results:
         if not r.ok:  # nothing already produced is lost: keep the previous version, say so
             r.kept_previous = cache.link_outputs(r.task, previous, staging)
@@ -100,6 +104,7 @@ def run(
     progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True),
     force: bool = False,
     pdf: bool = False,
+    timeout: float | None = None,
 ) -> RunSummary:
     """Build every report of a year into output_dir/<year>/.
 
@@ -115,6 +120,9 @@ def run(
         Rebuild every report, even those whose inputs did not change.
     pdf : bool
         Also print each stakeholder report to PDF (pdf/<scope>.pdf) with a headless Chromium.
+    timeout : float, optional
+        Seconds a notebook may run before it is stopped and reported as failed; default
+        BWK_TIMEOUT or 600.
     progress : callable
         Receives one Dutch line per step.
 
@@ -126,36 +134,46 @@ def run(
     Raises
     ------
     DataError
-        When the data does not validate (nothing is built or changed).
+        When the data does not validate (nothing is built; the published year is unchanged).
     RunError
-        When another run holds the lock for this year.
+        When another run holds the lock for this year, or BWK_TIMEOUT is not a number.
     """
     from bwklib.report.site import write_index
 
+    timeout = timeouts.notebook_timeout(timeout)
     start = time.perf_counter()
     data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
     notebook_dir = Path(notebook_dir).resolve()
     year = year or latest_year(data_dir)
+    if not paths.year_dir(data_dir, year).is_dir():
+        load_year(year, data_dir)  # says which years there are
     progress(f"Gegevens van {year} inlezen en controleren…")
-    data = load_year(year, data_dir)
-    tasks = plan(data)
     with year_lock(output_dir, year), interrupt_on_terminate():
         recover(output_dir, year)
         staging = Path(tempfile.mkdtemp(prefix=f".bwk-build-{year}-", dir=output_dir))
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; the published year is for readers
+            # Every input is read once, into the snapshot: reports, exports, provenance and cache
+            # keys all come from the same bytes, whatever happens to data/ meanwhile.
+            inputs = snapshot.take(data_dir, year, staging / snapshot.SNAPSHOT, notebook_dir)
+            data = inputs.load(year)
+            tasks = plan(data, snapshot.DATA_PARAMETER)
+            checkpoint("snapshot-taken")
             (staging / "notebooks").mkdir()
             write_exports(data, staging)
             results = build_reports(
                 data,
                 tasks,
-                notebook_dir,
+                inputs.notebook_dir,
                 output_dir / str(year),
                 staging,
                 jobs or default_jobs(),
                 force,
                 progress,
+                workdir=inputs.root,
+                timeout=timeout,
             )
+            shutil.rmtree(inputs.root)
             write_index(data, staging, results)
             if pdf:
                 from bwklib.build.pdf import write_pdfs

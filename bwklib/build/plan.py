@@ -38,9 +38,13 @@ class TaskResult:
     kept_previous: bool = False  # a failed report whose previous version was kept
 
 
-def plan(data: YearData) -> list[Task]:
-    """The reports of a year: one per location, then one per region (from the data, not code)."""
-    data_dir = str(data.data_dir)
+def plan(data: YearData, data_dir: str | None = None) -> list[Task]:
+    """The reports of a year: one per location, then one per region (from the data, not code).
+
+    data_dir is the notebooks' data_dir parameter: by default the folder the data was read from; a
+    run passes a path relative to the kernels' working folder (its input snapshot).
+    """
+    data_dir = str(data.data_dir) if data_dir is None else data_dir
     tasks = [
         Task(
             r.location,
