@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bwklib.build import snapshot
 from bwklib.build.exports import write_exports
+from bwklib.build.hooks import checkpoint
 from bwklib.build.publish import interrupt_on_terminate, publish, recover, year_lock
 
 
@@ -57,6 +58,7 @@ def export_year(year: int, data_dir: Path, output_dir: Path) -> list[Path]:
             staging.chmod(0o755)
             inputs = snapshot.take(data_dir, year, staging / snapshot.SNAPSHOT)
             data = inputs.load(year)
+            checkpoint("snapshot-taken")
             fresh = staging / ".bwk-exports"
             written = [p.relative_to(fresh).as_posix() for p in write_exports(data, fresh)]
             if final.is_dir():

@@ -6,8 +6,8 @@ between the publish steps, when workers start). Nothing happens unless a test as
 - `HOOKS[name]`: an in-process callable (a test that edits a data file right after the snapshot);
 - environment `BWK_TEST_MARKERS=<folder>`: touch `<folder>/<name>` (a test in another process waits
   for the file, not for a number of seconds);
-- environment `BWK_TEST_KILL_AT=<name>`: the process kills itself with SIGKILL there (a crash at an
-  exact point, for the publish window).
+- environment `BWK_TEST_KILL_AT=<name>` (or `<name>:TERM`, `<name>:INT`): the process sends itself
+  SIGKILL (SIGTERM, SIGINT) there: a crash or an interrupt at an exact point, for the publish window.
 """
 
 from __future__ import annotations
@@ -31,5 +31,6 @@ def checkpoint(name: str) -> None:
     markers = os.environ.get(MARKERS_ENV)
     if markers:
         Path(markers, name).touch()
-    if os.environ.get(KILL_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+    point, _, sig = os.environ.get(KILL_ENV, "").partition(":")
+    if point == name:
+        os.kill(os.getpid(), getattr(signal, f"SIG{sig or 'KILL'}"))

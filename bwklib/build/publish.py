@@ -102,17 +102,19 @@ def is_complete(folder: Path) -> bool:
 def recover(output_dir: Path, year: int) -> None:
     """Undo what an interrupted run left: restore a moved-away year, remove stale folders.
 
-    When output/<year>/ is missing or incomplete, the newest complete .bwk-old-<year>-* takes its
-    place. Leftover folders are then removed, but a complete one only when output/<year>/ is
-    complete: recovery never deletes the only complete output.
+    When output/<year>/ is missing, the newest .bwk-old-<year>-* (a complete one if there is one)
+    takes its place; when it is incomplete (only exports), a complete .bwk-old-<year>-* does.
+    Leftover folders are then removed, but a complete one only when output/<year>/ is complete:
+    recovery never deletes the only complete output.
     """
     output_dir = Path(output_dir)
     final = output_dir / str(year)
     if not is_complete(final):
-        olds = [p for p in output_dir.glob(f".bwk-old-{year}-*") if is_complete(p)]
-        if olds:
-            best = max(olds, key=lambda p: p.stat().st_mtime)
-            if final.exists():  # e.g. only exports: the complete output takes precedence
+        olds = sorted(output_dir.glob(f".bwk-old-{year}-*"), key=lambda p: p.stat().st_mtime)
+        complete = [p for p in olds if is_complete(p)]
+        best = complete[-1] if complete else (olds[-1] if olds and not final.exists() else None)
+        if best is not None:
+            if final.exists():  # only exports: the complete output takes precedence
                 final.rename(output_dir / f".bwk-old-{year}-incomplete-{os.getpid()}")
             best.rename(final)
     keep_complete = not is_complete(final)

@@ -41,6 +41,7 @@ def execute(
     deadline = time.monotonic() + limit
     try:
         kernel = worker_kernel(workdir)
+        checkpoint("kernel-ready")
         kernel.reset()
         pm.execute_notebook(
             str(Path(notebook_dir) / task.notebook),
