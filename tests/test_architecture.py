@@ -1,6 +1,7 @@
 """The package's shape: stages visible in the tree, no import cycle, modules of a readable size."""
 
 import ast
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,21 @@ class TestPackage:
         if len(text.splitlines()) > MAX_LINES:
             doc = ast.get_docstring(ast.parse(text)) or ""
             assert "Why one module" in doc, f"{path} is long and does not say why"
+
+
+def test_every_module_is_tracked_by_git():
+    """A clean clone has every module: an ignore rule once hid bwklib/build/ from commits."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--others", "--ignored", "--exclude-standard", "bwklib", "notebooks"],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    hidden = [
+        line
+        for line in listed.stdout.splitlines()
+        if line.endswith((".py", ".ipynb", ".j2", ".json", ".css"))
+    ]
+    assert hidden == [], f"ignored by .gitignore, so missing from a clone: {hidden}"
