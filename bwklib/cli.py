@@ -60,6 +60,12 @@ def parser() -> argparse.ArgumentParser:
         "--pdf", action="store_true", help="ook PDF's van de rapporten maken (vraagt om Chromium)"
     )
     r.add_argument(
+        "--notebook-dir",
+        type=Path,
+        default=paths.NOTEBOOK_DIR,
+        help="map met de notebooks locatie.ipynb en regio.ipynb (standaard: notebooks/)",
+    )
+    r.add_argument(
         "--timeout",
         type=positive_seconds,
         help="seconden die één notebook mag duren (standaard: BWK_TIMEOUT of 600)",
@@ -99,6 +105,7 @@ def cmd_run(args) -> int:
         args.year,
         args.data_dir,
         args.output_dir,
+        args.notebook_dir,
         jobs=args.jobs,
         force=args.force,
         pdf=args.pdf,

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tiny_notebooks import write_tiny_notebooks
 
 from bwklib import paths
 from bwklib.build import hooks, publish
@@ -144,7 +145,9 @@ class TestRecover:
         year(tmp_path / ".bwk-build-2019-b", "oud, na de wissel")
         year(tmp_path / ".bwk-old-2020-1", "ander jaar")
         recover(tmp_path, 2019)
-        assert names(tmp_path) == [".bwk-old-2020-1", "2019"] and label(tmp_path / "2019") == "nieuw"
+        assert (
+            names(tmp_path) == [".bwk-old-2020-1", "2019"] and label(tmp_path / "2019") == "nieuw"
+        )
 
     def test_prefers_the_newest_complete_old_year(self, tmp_path):
         first = year(tmp_path / ".bwk-old-2019-1", "ouder")
@@ -199,19 +202,29 @@ def touch_story(data: Path, n: int) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """A data copy and its complete published 2019 output."""
+    """A data copy, quick stand-in notebooks and the complete published 2019 output they make."""
     import shutil
 
     root = tmp_path_factory.mktemp("publish")
     data, out = root / "data", root / "out"
     shutil.copytree(paths.DATA_DIR, data)
-    done = bwk(data, out, "run", "--year", "2019", "--jobs", "2")
+    notebooks = write_tiny_notebooks(
+        root / "notebooks", extra="print(open('data/2019/stories/de-klop.md').read())"
+    )
+    done = bwk(data, out, *run_args(notebooks))
     assert done.returncode == 0, done.stdout
-    return data, out
+    return data, out, notebooks
+
+
+def run_args(notebooks: Path) -> list[str]:
+    return ["run", "--year", "2019", "--jobs", "2", "--notebook-dir", str(notebooks)]
 
 
 class TestKilledWhilePublishing:
-    """A real `bwk run` killed with SIGKILL at each publish step (fault injection, not timing)."""
+    """A real `bwk run` killed with SIGKILL at each publish step (fault injection, not timing).
+
+    Stand-in notebooks keep each run short; de-klop's prints its story, so a story edit rebuilds it.
+    """
 
     @pytest.mark.parametrize(
         "point, exchange, then",
@@ -224,13 +237,13 @@ class TestKilledWhilePublishing:
         ],
     )
     def test_kill_then_next_command(self, built, point, exchange, then):
-        data, out = built
-        touch_story(data, hash(point + then) % 1000)
+        data, out, notebooks = built
+        touch_story(data, len(point + then))
         before = tree(out / "2019")
         env = {hooks.KILL_ENV: point}
         if not exchange:
             env[publish.NO_EXCHANGE_ENV] = "1"
-        killed = bwk(data, out, "run", "--year", "2019", "--jobs", "2", env=env)
+        killed = bwk(data, out, *run_args(notebooks), env=env)
         assert killed.returncode == -signal.SIGKILL, killed.stdout
         if point == "publish-between":  # the one state two renames can leave: no output/2019
             assert not (out / "2019").exists() and list(out.glob(".bwk-old-2019-*"))
@@ -238,11 +251,17 @@ class TestKilledWhilePublishing:
             assert tree(out / "2019") == before
         else:
             assert publish.is_complete(out / "2019") and tree(out / "2019") != before
-        done = bwk(data, out, then, "--year", "2019")
+        done = bwk(data, out, *(run_args(notebooks) if then == "run" else [then, "--year", "2019"]))
         assert done.returncode == 0, done.stdout
         final = out / "2019"
         assert publish.is_complete(final)
-        for report in ("top.html", "utrecht.html", "de-klop-audit.html", "scores.csv"):
+        for report in (
+            "top.html",
+            "utrecht.html",
+            "de-klop-audit.html",
+            "scores.csv",
+            "index.html",
+        ):
             assert (final / report).is_file()
         assert names(out) == ["2019"], "recovery left folders behind"
         if then == "export" and point in ("publish-between", "publish-start"):
@@ -252,10 +271,10 @@ class TestKilledWhilePublishing:
             assert {k: after[k] for k in same} == {k: before[k] for k in same}
 
     def test_sigterm_between_the_renames_reports_what_happened(self, built):
-        data, out = built
+        data, out, notebooks = built
         touch_story(data, 4242)
         env = {hooks.KILL_ENV: "publish-between:TERM", publish.NO_EXCHANGE_ENV: "1"}
-        done = bwk(data, out, "run", "--year", "2019", "--jobs", "2", env=env)
+        done = bwk(data, out, *run_args(notebooks), env=env)
         assert done.returncode == 130, done.stdout
         assert "de vorige uitvoer is ongewijzigd" not in done.stdout
         assert "nieuwe uitvoer" in done.stdout and "Traceback" not in done.stdout
