@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from bwklib.build import guard
+from bwklib.build import guard, timeouts
 
 KERNEL = "python3"
 
@@ -102,7 +102,6 @@ def register_engine() -> None:
     papermill's nbclient engine leaves a kernel it was handed running but keeps that run's kernel
     client (its sockets) open; this engine closes the client and keeps the kernel.
     """
-    from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
     class ReusedKernelEngine(NBClientEngine):
@@ -119,7 +118,7 @@ def register_engine() -> None:
             **kwargs,
         ):
             kwargs = {k: v for k, v in kwargs.items() if k not in ("input_path", "timeout")}
-            client = PapermillNotebookClient(
+            client = timeouts.notebook_client_class()(  # an asyncio client: time limits work
                 nb_man,
                 kernel_name=kernel_name,
                 timeout=execution_timeout,

@@ -37,8 +37,7 @@ def execute(
     start = time.perf_counter()
     out_nb = Path(staging) / "notebooks" / f"{task.scope}.ipynb"
     workdir = workdir or notebook_dir
-    limit = timeouts.notebook_timeout(timeout)
-    deadline = time.monotonic() + limit
+    clock = timeouts.NotebookClock(timeouts.notebook_timeout(timeout))
     try:
         kernel = worker_kernel(workdir)
         checkpoint("kernel-ready")
@@ -53,12 +52,12 @@ def execute(
             request_save_on_cell_execute=False,  # write the notebook once, at the end
             engine_name=ENGINE,
             km=kernel.km,
-            timeout_func=lambda cell: max(deadline - time.monotonic(), 0.001),
+            timeout_func=clock.remaining,
         )
     except CellTimeoutError:
         if engine._KERNEL is not None:
             engine._KERNEL.stop()  # it is still busy with the cell
-        error = timeouts.timeout_message(out_nb, limit)
+        error = clock.message()
         return TaskResult(task, False, time.perf_counter() - start, error=error)
     except pm.PapermillExecutionError as e:
         src = " ".join(e.source.split())[:120]

@@ -6,15 +6,16 @@ from pathlib import Path
 import nbformat
 
 
-def write_tiny_notebooks(folder: Path, extra: str = "") -> Path:
-    """Write locatie.ipynb and regio.ipynb into folder; `extra` is one more code cell (or none)."""
+def write_tiny_notebooks(folder: Path, extra: str | list[str] = "") -> Path:
+    """Write locatie.ipynb and regio.ipynb into folder, with `extra` code cell(s) at the end."""
     folder.mkdir(parents=True, exist_ok=True)
     for kind, scope in (("locatie", "location"), ("regio", "region")):
         params = nbformat.v4.new_code_cell(f'year = 2019\n{scope} = "x"\ndata_dir = None')
         params.metadata["tags"] = ["parameters"]
         cells = [params, nbformat.v4.new_code_cell(f"print({scope}, year)")]
-        if extra:
-            cells.append(nbformat.v4.new_code_cell(extra))
+        for source in [extra] if isinstance(extra, str) else extra:
+            if source:
+                cells.append(nbformat.v4.new_code_cell(source))
         nb = nbformat.v4.new_notebook(cells=cells)
         nb.metadata["kernelspec"] = {
             "name": "python3",
