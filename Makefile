@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 YEAR ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test lint format bench clean
+.PHONY: help install report test test-fast lint format bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,11 @@ install: $(STAMP) ## Create .venv and install bwk (only when missing or pyprojec
 report: $(STAMP) ## Build every report of the latest year in data/ (or YEAR=2019) into output/<year>/
 	$(BIN)/bwk run $(if $(YEAR),--year $(YEAR),)
 
-test: $(STAMP) ## Run the test suite
+test: $(STAMP) ## The whole suite: builds, browser tests, doctests (about 90 s on a quiet 2-core machine)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Every test that executes no notebook, doctests included (under 30 s)
+	$(BIN)/python -m pytest --fast -q
 
 lint: $(STAMP) ## Check code style with ruff
 	$(BIN)/ruff check bwklib tests benchmarks

@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 from bwklib import paths
-from bwklib.errors import DataError, RunError
+from bwklib.errors import DataError, RunError, os_error_message
 
 
 def positive_int(text: str) -> int:
     """argparse type: a whole number of at least 1."""
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"verwacht een geheel getal groter dan 0, niet {text!r}")
     return int(text)
 
@@ -35,8 +35,10 @@ def positive_seconds(text: str) -> float:
 
 def year_arg(text: str) -> int:
     """argparse type: a four-digit year (validated before it becomes a path)."""
-    if not (len(text) == 4 and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"verwacht een jaartal van vier cijfers, niet {text!r}")
+    if not paths.is_year_name(text):
+        raise argparse.ArgumentTypeError(
+            f"verwacht een jaartal van vier cijfers (bijv. 2019), niet {text!r}"
+        )
     return int(text)
 
 
@@ -222,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except RunError as e:
         print(f"bwk: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"bwk: {os_error_message(e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(interrupted(), file=sys.stderr)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
+
+MAX_SHOWN = 80  # characters of a value shown in a message
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,10 @@ class Problem:
             where += f", rij {self.row}"
         if self.column is not None:
             where += f", kolom '{self.column}'"
-        found = f": waarde {self.value!r}" if self.value is not None else ""
+        value = self.value
+        if isinstance(value, str) and len(value) > MAX_SHOWN:
+            value = value[: MAX_SHOWN - 1] + "…"
+        found = f": waarde {value!r}" if value is not None else ""
         return f"{where}{found} — {self.expected}"
 
 
@@ -83,3 +89,22 @@ def display(path: Path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+OS_ERRORS_NL = {
+    errno.ENOSPC: "de schijf is vol; maak ruimte vrij",
+    errno.EDQUOT: "de schijfruimte (quota) is op; maak ruimte vrij",
+    errno.EACCES: "geen toestemming; controleer de rechten van de map of kies een andere map",
+    errno.EPERM: "geen toestemming; controleer de rechten van de map of kies een andere map",
+    errno.EROFS: "de map staat op een schijf waarop niet geschreven kan worden",
+    errno.ENAMETOOLONG: "de bestandsnaam is te lang",
+    errno.ENOTDIR: "een deel van het pad is een bestand, geen map",
+    errno.EISDIR: "dit is een map; verwacht een bestand",
+}
+
+
+def os_error_message(e: OSError) -> str:
+    """A file-system error in Dutch: which file, what happened and what to do."""
+    what = OS_ERRORS_NL.get(e.errno, e.strerror or str(e))
+    where = f"{display(e.filename)}: " if e.filename else ""
+    return f"{where}{what}. Start de opdracht opnieuw als dat verholpen is."

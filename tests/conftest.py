@@ -1,13 +1,74 @@
-"""Shared fixtures: the shipped 2019 data, and a writable copy of data/ for malformed-input tests."""
+"""Shared fixtures and the test tiers.
+
+- `data2019`, `data_copy`: the shipped 2019 data, loaded once; a writable copy of data/.
+- `built2019`: ONE real `bwk run` of the shipped 2019 data per session, shared by every test that
+  only reads the published output. Tests that change output work on a copy (`shutil.copytree`);
+  the fixture checks at the end of the session that nobody wrote into it.
+- `stub_executor` (and `buildtools.stubbed()` for wider-scoped fixtures): build without
+  kernels, for tests of the cache, publish and fault logic around the notebooks.
+- Tiers: tests that execute notebooks are marked `build` (every test using `built2019` is marked
+  automatically). `pytest --fast` (`make test-fast`) leaves them out; in that tier a real notebook
+  execution is refused, so a test that needs one and lacks the mark fails instead of going slow.
+"""
 
 import shutil
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from buildtools import tree_digest, use_stub
 
 from bwklib import paths
 from bwklib.inputs.loading import load_year
 
 ROOT = paths.ROOT
+BUILD_FIXTURES = {"built2019"}  # using one of these makes a test a `build` test
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--fast",
+        action="store_true",
+        help="leave out the tests marked build (they execute notebooks): make test-fast",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.build)
+    if not config.getoption("--fast"):
+        return
+    keep = [item for item in items if item.get_closest_marker("build") is None]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_notebooks_in_the_fast_tier(request):
+    """With --fast, starting a kernel or sending a real notebook to the pool fails the test."""
+    if not request.config.getoption("--fast"):
+        yield
+        return
+    from bwklib.build import engine, worker
+
+    message = "this test executes notebooks: mark it @pytest.mark.build (see tests/conftest.py)"
+    real_execute = worker.execute
+
+    def refuse(*args, **kwargs):
+        pytest.fail(message)
+
+    class Pool(worker.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            if fn is real_execute or getattr(fn, "real", None):
+                pytest.fail(message)
+            return super().submit(fn, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine.WorkerKernel, "start", refuse)
+        mp.setattr(worker, "ProcessPoolExecutor", Pool)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +83,41 @@ def data_copy(tmp_path):
     target = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, target)
     return target
+
+
+@dataclass(frozen=True)
+class Built:
+    """A published year: the run's summary, the year folder and the progress lines it printed."""
+
+    summary: object  # bwklib.build.pipeline.RunSummary
+    year: Path
+    lines: list[str]
+
+
+@pytest.fixture(scope="session")
+def built2019(tmp_path_factory):
+    """The shipped 2019 data built once with `bwk run` (jobs=2); read it, never write into it."""
+    from bwklib.build.pipeline import run
+
+    out = tmp_path_factory.mktemp("built2019")
+    lines: list[str] = []
+    summary = run(2019, output_dir=out, jobs=2, progress=lines.append)
+    assert not summary.failures, "\n".join(lines)
+    built = Built(summary, out / "2019", lines)
+    before = tree_digest(built.year)
+    yield built
+    after = tree_digest(built.year)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert changed == [], f"a test wrote into the shared 2019 build (copy it first): {changed}"
+
+
+@pytest.fixture
+def stub_executor():
+    """Build reports without kernels in this test.
+
+    `stub_executor(fail={...})` fails some scopes; `stub_executor(real={...})` executes those
+    notebooks for real (mark the test `build`) and stubs the rest.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        use_stub(mp)
+        yield lambda fail=(), real=(): use_stub(mp, fail, real)

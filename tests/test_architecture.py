@@ -113,3 +113,37 @@ def test_every_module_is_tracked_by_git():
         if line.endswith((".py", ".ipynb", ".j2", ".json", ".css"))
     ]
     assert hidden == [], f"ignored by .gitignore, so missing from a clone: {hidden}"
+
+
+def test_every_stage_folder_of_the_tests_is_collected(pytestconfig):
+    """pytest skips folders named like `build` by default; tests/build/ must run all the same."""
+    from fnmatch import fnmatch
+
+    skipped = pytestconfig.getini("norecursedirs")
+    for stage in STAGES:
+        assert (paths.ROOT / "tests" / stage).is_dir(), stage
+        assert not any(fnmatch(stage, pattern) for pattern in skipped), (stage, skipped)
+
+
+IMPORT_ALL = """
+import importlib, multiprocessing, pkgutil, threading
+import bwklib
+names = [m.name for m in pkgutil.walk_packages(bwklib.__path__, "bwklib.")]
+for name in names:
+    importlib.import_module(name)
+from bwklib.build import engine, render
+assert multiprocessing.active_children() == [], multiprocessing.active_children()
+assert threading.active_count() == 1, threading.enumerate()
+assert engine._KERNEL is None and render._EXPORTERS is None
+print(len(names))
+"""
+
+
+def test_importing_every_module_starts_nothing():
+    """pytest --doctest-modules imports all of bwklib: no process, thread, kernel or exporter."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", IMPORT_ALL], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert int(r.stdout) == len(import_graph())  # every module of the package was imported

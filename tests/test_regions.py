@@ -75,7 +75,9 @@ class TestTwoRegions:
         with pytest.raises(DataError, match="regio-id mag niet gelijk zijn aan een locatie-id"):
             load_year(2019, two_regions)
 
-    def test_build_has_a_report_per_region(self, two_regions, tmp_path):
+    @pytest.mark.build
+    def test_build_has_a_report_per_region(self, two_regions, tmp_path, stub_executor):
+        stub_executor(real={"amsterdam-zuidoost"})  # the report read below; the rest stubbed
         summary = run(
             2019, data_dir=two_regions, output_dir=tmp_path, jobs=2, progress=lambda s: None
         )

@@ -17,19 +17,25 @@ from bwklib.build.provenance import collect
 from bwklib.compute.checks import CHECK_COLUMNS, compute_checks
 from bwklib.compute.figures import FIGURE_COLUMNS, compute_figures
 from bwklib.compute.scoring import SCORE_COLUMNS, score_all
+from bwklib.formulas import neutralise
 
 SCORE_EXPORT_COLUMNS = [c for c in SCORE_COLUMNS if c != "rule"]  # the rule id stays internal
 
 
 def plain(value) -> str:
-    """A cell for CSV: empty for missing, whole numbers without '.0', other floats at full precision."""
+    """A cell for CSV: empty for missing, whole numbers without '.0', other floats at full precision.
+
+    Text that a spreadsheet would evaluate as a formula gets a leading quote (bwklib.formulas).
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(str(value))
 
 
 def write_csv(frame: pd.DataFrame, columns: list[str], path: Path) -> Path:

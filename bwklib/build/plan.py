@@ -6,11 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bwklib import paths
 from bwklib.errors import RunError
 from bwklib.inputs.loading import YearData, complete_years
 
 STAKEHOLDER_SUFFIX = ""
-AUDIT_SUFFIX = "-audit"
+AUDIT_SUFFIX = paths.AUDIT_SUFFIX
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,11 @@ def parse_dutch_number(text: str) -> float:
     ``"- 3.181"`` is -3181, ``"2.765"`` is 2765, ``"12,5"`` is 12.5. A dot followed by anything
     other than groups of three digits is read as a decimal point (``"0.25"``).
 
+    >>> parse_dutch_number("- 3.181"), parse_dutch_number("2.765"), parse_dutch_number("12,5")
+    (-3181.0, 2765.0, 12.5)
+    >>> parse_dutch_number("0.25")
+    0.25
+
     Raises
     ------
     ValueError
@@ -58,6 +63,11 @@ def parse_dutch_number(text: str) -> float:
 
 def parse_value(text: str) -> Value:
     """Classify and parse a result or target exactly as written.
+
+    >>> parse_value("5 op 10")
+    Value(text='5 op 10', kind='ratio', number=5.0, denominator=10.0, operator=None)
+    >>> parse_value("≥ 8").operator, parse_value("Positief").kind
+    ('>=', 'text')
 
     Raises
     ------

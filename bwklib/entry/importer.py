@@ -98,15 +98,22 @@ def check_workbook(workbook: Path) -> tuple[Entry, dict[str, str]]:
 
 
 def write_files(folder: Path, files: dict[str, str]) -> list[Path]:
-    """Write each file through a temporary file in the same folder and an atomic rename."""
-    written = []
-    for name, text in files.items():
-        target = Path(folder) / name
-        tmp = target.with_name(f".{name}.bwk-tmp")
-        tmp.write_text(text, encoding="utf-8", newline="")
+    """Write every file to a temporary file in the same folder first, then rename each into place.
+
+    A full disk or a folder without write permission fails while writing the temporary files,
+    before any CSV file is replaced (the temporary files are removed).
+    """
+    temporary = {Path(folder) / name: Path(folder) / f".{name}.bwk-tmp" for name in files}
+    try:
+        for tmp, text in zip(temporary.values(), files.values(), strict=True):
+            tmp.write_text(text, encoding="utf-8", newline="")
+    except BaseException:
+        for tmp in temporary.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    for target, tmp in temporary.items():
         os.replace(tmp, target)
-        written.append(target)
-    return written
+    return list(temporary)
 
 
 def import_workbook(workbook: Path) -> list[Path]:

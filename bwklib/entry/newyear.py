@@ -20,6 +20,7 @@ from bwklib.entry.reader import read_definitions
 from bwklib.entry.sheets import SHEETS, WORKBOOK_NAME
 from bwklib.entry.writer import build_workbook
 from bwklib.errors import DataError, Problem, file_problem
+from bwklib.formulas import neutralise, restore
 from bwklib.inputs.loading import complete_years
 from bwklib.inputs.schema import datapackage
 
@@ -71,13 +72,20 @@ def check_target(folder: Path) -> None:
         )
 
 
-def filtered_csv(text: str, column: str, value: str) -> str:
-    """CSV text keeping only the rows whose `column` equals `value` (header kept)."""
+def cells(text: str) -> list[list[str]]:
+    """The non-empty rows of a CSV text."""
+    return [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+
+
+def filtered_csv(text: str, column: str | None = None, value: str | None = None) -> str:
+    """CSV text keeping only the rows whose `column` equals `value` (header kept; all rows when no
+    column is given). Formula-like text gets a leading quote (bwklib.formulas)."""
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    at = rows[0].index(column)
+    at = rows[0].index(column) if column else None
+    kept = [r for r in rows[1:] if r and (at is None or r[at] == value)]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerows([rows[0], *(r for r in rows[1:] if r and r[at] == value)])
+    writer.writerows([[neutralise(restore(c)) for c in r] for r in [rows[0], *kept]])
     return buf.getvalue()
 
 
@@ -87,11 +95,13 @@ def copy_definitions(source: Path, target: Path, package: dict, region: str | No
         resource = package[name]
         src, dst = source / resource["path"], target / resource["path"]
         columns = [f["name"] for f in resource["schema"]["fields"]]
-        if region and "region" in columns:
-            text = src.read_text(encoding="utf-8")
-            dst.write_text(filtered_csv(text, "region", region), encoding="utf-8", newline="")
-        else:
+        text = src.read_text(encoding="utf-8")
+        column = "region" if region and "region" in columns else None
+        safe = filtered_csv(text, column, region)
+        if column is None and cells(safe) == cells(text):  # nothing to filter or quote: copy
             shutil.copyfile(src, dst)
+        else:
+            dst.write_text(safe, encoding="utf-8", newline="")
 
 
 def check_region(source: Path, package: dict, region: str | None) -> None:

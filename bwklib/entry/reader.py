@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from bwklib import paths
 from bwklib.entry.sheets import (
-    BOOLEAN_WORDS,
     INFO_HEADER,
     LOCATION_COLUMNS,
     SHEET_OF,
@@ -25,7 +20,17 @@ from bwklib.entry.sheets import (
     list_resources,
     references,
 )
+from bwklib.entry.xlsx import (
+    UNCACHED,
+    cell_text,
+    filled_cells,
+    open_workbook,
+    sheet_rows,
+    shown,
+    uncached_formulas,
+)
 from bwklib.errors import DataError, Problem, display
+from bwklib.formulas import neutralise
 from bwklib.inputs.schema import datapackage, parse_table, read_text
 from bwklib.inputs.validation import PER_LOCATION_TABLES
 
@@ -51,62 +56,11 @@ class Entry:
     year: int
     data_dir: Path
     tables: dict[str, list[SheetRow]] = field(default_factory=dict)
+    uncached: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def year_dir(self) -> Path:
         return paths.year_dir(self.data_dir, self.year)
-
-
-def hint(kind: str) -> str:
-    """What a cell of a schema type should hold, in the analyst's terms."""
-    from bwklib.inputs.schema import TYPE_HINTS
-
-    return "ja of nee" if kind == "boolean" else TYPE_HINTS[kind]
-
-
-def cell_text(value: object, kind: str = "string") -> tuple[str, str | None]:
-    """An Excel cell value as the text the schema rules check.
-
-    Parameters
-    ----------
-    value : object
-        The cell value as openpyxl reads it (data_only): None, str, int, float, bool or a date.
-    kind : str
-        The schema type of the column (string, integer, number, boolean).
-
-    Returns
-    -------
-    tuple
-        (text, None), or ("", what was expected) when the value cannot be used (a date or time).
-        Whole floats become integers (12.0 -> "12"), text is stripped, ja/nee become true/false.
-    """
-    if value is None:
-        return "", None
-    if isinstance(value, dt.date | dt.time | dt.timedelta):
-        return "", (
-            f"{hint(kind)}; Excel heeft deze cel als datum of tijd opgeslagen: zet de celopmaak "
-            "op Standaard of Tekst en typ de waarde opnieuw"
-        )
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, int):
-        text = str(value)
-    elif isinstance(value, float):
-        text = str(int(value)) if value.is_integer() else str(value)
-    else:
-        text = str(value).strip()
-    if kind == "boolean":
-        text = BOOLEAN_WORDS.get(text.lower(), text)
-    return text, None
-
-
-def shown(value: object) -> str:
-    """A cell value as it appears in a message."""
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date().isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
 
 
 def header_columns(header: tuple, sheet: Sheet, label: str, problems: list[Problem]):
@@ -145,16 +99,27 @@ def read_row(number, values, columns, specs, sheet, label, problems) -> SheetRow
     return row
 
 
-def read_sheet(ws, sheet: Sheet, package: dict, label: str, problems: list[Problem]):
-    """The non-empty rows of a sheet, or None when its header row is wrong."""
-    rows = ws.iter_rows(values_only=True)
-    columns = header_columns(next(rows, ()), sheet, label, problems)
+def read_sheet(ws, sheet, package, label, problems, uncached=frozenset()):
+    """The non-empty rows of a sheet, or None when its header row is wrong.
+
+    `uncached` holds the (row, column) of formulas without a calculated value: each is a problem.
+    """
+    cells = filled_cells(ws)
+    last = max((c for r, c in cells if r == 1), default=0)
+    header = tuple(cells.get((1, c)) for c in range(1, last + 1))
+    columns = header_columns(header, sheet, label, problems)
     if columns is None:
         return None
     specs = fields_of(package, sheet.resource)
+    width = max(columns.values()) + 1
+    formulas = {(r, c - 1) for r, c in uncached if c <= width}
     out = []
-    for number, values in enumerate(rows, start=2):
+    for number, values in sheet_rows(cells, width, {r for r, _ in formulas}):
         row = read_row(number, values, columns, specs, sheet, label, problems)
+        for name, i in columns.items():
+            if (number, i) in formulas:
+                problems.append(Problem(label, number, sheet.columns[name], None, UNCACHED))
+                row.flagged.add(name)
         if any(row.texts.values()) or row.flagged:
             out.append(row)
     return out
@@ -178,16 +143,19 @@ def numbered_csv(names: list[str], rows: list[SheetRow]) -> str:
     writer.writerow(names)
     for n in range(2, max(by_number, default=1) + 1):
         row = by_number.get(n)
-        writer.writerow([row.texts.get(x, "") for x in names] if row else [])
+        writer.writerow([neutralise(row.texts.get(x, "")) for x in names] if row else [])
     return buf.getvalue()
 
 
 def csv_text(names: list[str], rows: list[SheetRow]) -> str:
-    """The canonical CSV text of a table: header, then the rows in sheet order."""
+    """The canonical CSV text of a table: header, then the rows in sheet order.
+
+    Formula-like text gets a leading quote (bwklib.formulas); bwk takes it off when it reads.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(names)
-    writer.writerows([row.texts.get(x, "") for x in names] for row in rows)
+    writer.writerows([neutralise(row.texts.get(x, "")) for x in names] for row in rows)
     return buf.getvalue()
 
 
@@ -282,7 +250,7 @@ def definition_names(package: dict) -> list[str]:
 def locate(workbook: Path, problems: list[Problem]) -> tuple[int, Path] | None:
     """The year and data folder of a workbook: it lives in data/<year>/."""
     folder = Path(workbook).resolve().parent
-    if folder.name.isdigit() and len(folder.name) == 4:
+    if paths.is_year_name(folder.name):
         if (folder.parent / paths.DATAPACKAGE).exists():
             return int(folder.name), folder.parent
     example = "data/2020/" + WORKBOOK_NAME.format(year=2020)
@@ -296,28 +264,6 @@ def locate(workbook: Path, problems: list[Problem]) -> tuple[int, Path] | None:
         )
     )
     return None
-
-
-def open_workbook(path: Path, problems: list[Problem]):
-    """The workbook opened for reading cell values (as last calculated), or None."""
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if not Path(path).is_file():
-        problems.append(Problem(display(path), None, None, None, "de werkmap bestaat niet"))
-        return None
-    try:
-        return load_workbook(path, data_only=True)  # not read_only: it trusts the dimensions
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        problems.append(
-            Problem(
-                display(path),
-                None,
-                None,
-                None,
-                "de werkmap kan niet worden gelezen; sla hem op als Excel-werkmap (.xlsx)",
-            )
-        )
-        return None
 
 
 def missing_sheet(sheet: Sheet, label: str, present: list[str]) -> Problem:
@@ -339,7 +285,8 @@ def check_sheet(ws, sheet: Sheet, entry: Entry, package, known, unregistered, pr
     Returns the parsed rows, or None when the header row is wrong (the rows were not read).
     """
     label = sheet.label(entry.workbook)
-    rows = read_sheet(ws, sheet, package, label, problems)
+    uncached = entry.uncached.get(ws.title, set())
+    rows = read_sheet(ws, sheet, package, label, problems, uncached)
     if rows is None:
         return None
     kept = [r for r in rows if keep(r, sheet, package, unregistered)]
@@ -385,6 +332,7 @@ def read_entry(workbook: Path) -> Entry:
     year, data_dir = located
     package = datapackage(data_dir)
     entry = Entry(Path(workbook), year, data_dir)
+    entry.uncached = uncached_formulas(workbook, wb)
     known = read_definitions(entry.year_dir, package, definition_names(package), problems)
     known = {
         name: [r[f] for r in known[name]] for name, f in list_resources(package) if name in known

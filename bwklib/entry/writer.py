@@ -31,6 +31,7 @@ from bwklib.entry.sheets import (
     primary_key,
     references,
 )
+from bwklib.formulas import looks_like_formula
 
 
 def shown_value(value: object) -> object:
@@ -111,17 +112,19 @@ def list_validation(cell_range: str, header: str, strict: bool) -> DataValidatio
     )
 
 
-def count_validation(header: str) -> DataValidation:
-    """Whole numbers of at least 0."""
+def count_validation(header: str, maximum: int | None = None) -> DataValidation:
+    """Whole numbers of at least 0 (and at most the schema's maximum, when it has one)."""
+    most = f" en hoogstens {maximum}" if maximum is not None else ""
     return DataValidation(
         type="whole",
-        operator="greaterThanOrEqual",
+        operator="greaterThanOrEqual" if maximum is None else "between",
         formula1="0",
+        formula2=None if maximum is None else str(maximum),
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
         errorTitle="Geen geheel getal van 0 of meer",
-        error=f"{header}: vul een geheel getal van 0 of meer in, zonder punten, spaties of "
+        error=f"{header}: vul een geheel getal van 0 of meer{most} in, zonder punten, spaties of "
         "€-teken (bijv. 3181).",
     )
 
@@ -132,8 +135,9 @@ def column_validation(spec: dict, header: str, refs: dict, ranges: dict) -> Data
         return list_validation(ranges[refs[spec["name"]][0]], header, strict=False)
     if spec["type"] == "boolean":
         return list_validation(ranges["boolean"], header, strict=True)
-    if spec["type"] == "integer" and spec.get("constraints", {}).get("minimum") == 0:
-        return count_validation(header)
+    constraints = spec.get("constraints", {})
+    if spec["type"] == "integer" and constraints.get("minimum") == 0:
+        return count_validation(header, constraints.get("maximum"))
     return None
 
 
@@ -166,6 +170,22 @@ def write_cells(ws, columns, specs, rows, labels, last: int) -> None:
             if values:
                 cell.value = shown_value(values.get(name))
                 cell.fill = INPUT_FILL
+
+
+def text_only(wb: Workbook) -> None:
+    """No cell bwk writes is a formula: openpyxl stores any text starting with '=' as one.
+
+    Text stays text (data type "s"); formula-like text (bwklib.formulas) also gets Excel's quote
+    prefix, so that editing the cell keeps it text.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and (
+                    cell.data_type == "f" or looks_like_formula(cell.value)
+                ):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
 
 
 def protect(ws, last_column: str, last: int) -> None:
@@ -315,6 +335,7 @@ def build_workbook(
     for sheet in SHEETS:
         write_sheet(wb, package, sheet, definitions, carried or {}, ranges)
     write_lists(wb, lists)
+    text_only(wb)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = "bwk"
     wb.save(path)

@@ -135,7 +135,8 @@ def available_years(data_dir: Path) -> list[int]:
         raise file_problem(
             data_dir, "de map met gegevens bestaat niet; geef de juiste map met --data-dir"
         )
-    return sorted(int(p.name) for p in Path(data_dir).iterdir() if p.is_dir() and p.name.isdigit())
+    folders = Path(data_dir).iterdir()
+    return sorted(int(p.name) for p in folders if p.is_dir() and paths.is_year_name(p.name))
 
 
 def check_foreign_keys(data: YearData, problems: list[Problem]) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from bwklib.errors import Problem, decode_utf8
+from bwklib.inputs.schema import read_bytes
 
 STORIES = "stories"
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -30,7 +31,9 @@ def read_stories(
     """Read every story as UTF-8; record a problem for bad encoding or an unknown scope."""
     stories = {}
     for scope, path in story_paths(year_dir).items():
-        raw = path.read_bytes()
+        raw = read_bytes(path, shown(path), problems)
+        if raw is None:
+            continue
         if scope not in scopes:
             problems.append(
                 Problem(

@@ -9,6 +9,7 @@ import pandas as pd
 
 from bwklib.compute.scoring import parse_value, rule_for
 from bwklib.errors import Problem
+from bwklib.inputs.limits import check_limits
 
 KIND_NL = {
     "number": "een getal",
@@ -28,6 +29,7 @@ def check_consistency(data, problems: list[Problem]) -> None:
     check_ratio_lines(data, problems)
     check_bands(data, problems)
     check_published_scopes(data, problems)
+    check_limits(data, problems)
 
 
 def where(data, table: str) -> str:
@@ -158,6 +160,13 @@ def check_bands(data, problems: list[Problem]) -> None:
     """The legend covers every achievement from 0 upwards exactly once: no gap, no overlap."""
     bands = data["bands"].sort_values("lower", na_position="first").reset_index(drop=True)
     file = where(data, "bands")
+    if bands.empty:
+        problems.append(
+            Problem(
+                file, None, None, None, "geen banden; verwacht een regel per kleur van de legenda"
+            )
+        )
+        return
     first, last = bands.iloc[0], bands.iloc[-1]
     if not (pd.isna(first.lower) or (first.lower == 0 and first.lower_inclusive)):
         problems.append(

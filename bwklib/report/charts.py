@@ -30,6 +30,7 @@ plt.rcParams.update(
         "axes.spines.top": False,
         "axes.spines.right": False,
         "svg.hashsalt": "bwk",
+        "text.parse_math": False,  # a label from the data such as "$5 op $10" is text, not mathtext
     }
 )
 

@@ -14,17 +14,35 @@ DASH = "–"
 
 
 def round_half_up(value: float, digits: int = 0) -> Decimal:
-    """Round the way the report does (0.5 up), not Python's banker's rounding."""
+    """Round the way the report does (0.5 up), not Python's banker's rounding.
+
+    >>> round_half_up(2.5), round(2.5)
+    (Decimal('3'), 2)
+    >>> round_half_up(2.675, 2)  # the decimal the reader sees, not the binary float below it
+    Decimal('2.68')
+    """
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def is_missing(value) -> bool:
-    """None or NaN."""
+    """None or NaN.
+
+    >>> is_missing(None), is_missing(float("nan")), is_missing(0)
+    (True, True, False)
+    """
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def format_int(value) -> str:
-    """A whole number with a dot per thousand: 1085 -> '1.085'."""
+    """A whole number with a dot per thousand; missing is a dash.
+
+    >>> format_int(1085)
+    '1.085'
+    >>> format_int(1234567.5)
+    '1.234.568'
+    >>> format_int(None)
+    '–'
+    """
     if is_missing(value):
         return DASH
     n = int(round_half_up(float(value)))
@@ -32,21 +50,37 @@ def format_int(value) -> str:
 
 
 def format_eur(value) -> str:
-    """Whole euros the Dutch way: 3181 -> '€ 3.181', -3181 -> '€ -3.181'."""
+    """Whole euros the Dutch way.
+
+    >>> format_eur(3181)
+    '€ 3.181'
+    >>> format_eur(-3181)
+    '€ -3.181'
+    """
     if is_missing(value):
         return DASH
     return f"€ {format_int(value)}"
 
 
 def format_percent(fraction) -> str:
-    """A fraction as a whole percentage: 0.3342 -> '33%'."""
+    """A fraction as a whole percentage.
+
+    >>> format_percent(0.3342)
+    '33%'
+    >>> format_percent(0.125)  # half up
+    '13%'
+    """
     if is_missing(fraction):
         return DASH
     return f"{round_half_up(float(fraction) * 100)}%"
 
 
 def format_signed_eur(value) -> str:
-    """A variance with an explicit sign: '€ +1.193', '€ -3.181', '€ 0'."""
+    """A variance with an explicit sign.
+
+    >>> format_signed_eur(1193), format_signed_eur(-3181), format_signed_eur(0)
+    ('€ +1.193', '€ -3.181', '€ 0')
+    """
     if is_missing(value):
         return DASH
     return f"€ +{format_int(value)}" if value > 0 else format_eur(value)
@@ -57,6 +91,11 @@ def format_figure(value, unit: str, missing: str = DASH) -> str:
 
     ``fraction`` shows as a whole percentage, ``percent`` as printed (one decimal when not whole),
     ``eur`` as money, anything else as a whole number.
+
+    >>> format_figure(0.3342, "fraction"), format_figure(12.5, "percent"), format_figure(40.0, "percent")
+    ('33%', '12,5%', '40%')
+    >>> format_figure(370245, "eur"), format_figure(1942, "aantal"), format_figure(None, "eur")
+    ('€ 370.245', '1.942', '–')
     """
     if is_missing(value):
         return missing
@@ -68,7 +107,13 @@ def format_figure(value, unit: str, missing: str = DASH) -> str:
 
 
 def format_change(value, unit: str) -> str:
-    """A change with an explicit sign; shares change in percentage points."""
+    """A change with an explicit sign; shares change in percentage points.
+
+    >>> format_change(0.02, "fraction"), format_change(1193, "eur")
+    ('+2 procentpunt', '€ +1.193')
+    >>> format_change(10, "aantal"), format_change(-1085, "aantal"), format_change(0, "aantal")
+    ('+10', '-1.085', '0')
+    """
     if is_missing(value):
         return DASH
     if unit == "fraction":
@@ -79,12 +124,20 @@ def format_change(value, unit: str) -> str:
 
 
 def esc(text) -> str:
-    """Escape any value for HTML text and attributes."""
+    """Escape any value for HTML text and attributes (missing becomes empty).
+
+    >>> esc('<b title="x">'), esc(None)
+    ('&lt;b title=&quot;x&quot;&gt;', '')
+    """
     return html.escape("" if is_missing(text) else str(text), quote=True)
 
 
 def cell(text, cls: str = "", tag: str = "td", title: str = "") -> str:
-    """One escaped table cell with an optional CSS class."""
+    """One escaped table cell with an optional CSS class.
+
+    >>> cell("a < b", "num")
+    '<td class="num">a &lt; b</td>'
+    """
     attrs = f' class="{esc(cls)}"' if cls else ""
     attrs += f' title="{esc(title)}"' if title else ""
     return f"<{tag}{attrs}>{esc(text)}</{tag}>"

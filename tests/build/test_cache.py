@@ -99,7 +99,10 @@ class TestTaskKey:
 
 
 class TestIncrementalRun:
-    def test_noop_then_one_location(self, data_copy, tmp_path):
+    """Real runs with the stub executor (tests/buildtools.py): which reports are rebuilt is cache
+    logic; a rebuilt report shows its scope's rows of the data it was made from."""
+
+    def test_noop_then_one_location(self, data_copy, tmp_path, stub_executor):
         out = tmp_path / "out"
         run(2019, data_dir=data_copy, output_dir=out, jobs=2, progress=lambda s: None)
         lines = []
@@ -117,9 +120,9 @@ class TestIncrementalRun:
         built = sorted(line.split()[2].rstrip(":") for line in lines if line.startswith("["))
         assert built == ["top", "utrecht"]
         html = (out / "2019" / "top.html").read_text(encoding="utf-8")
-        assert "€ -3.182" in html and "€ 17.255" in html
+        assert "top,huisvesting,16236,17255" in html and "top,huisvesting,16236,17254" not in html
 
-    def test_force_rebuilds_all(self, data_copy, tmp_path):
+    def test_force_rebuilds_all(self, data_copy, tmp_path, stub_executor):
         out = tmp_path / "out"
         run(2019, data_dir=data_copy, output_dir=out, jobs=2, progress=lambda s: None)
         lines = []

@@ -1,4 +1,9 @@
-"""Faults: a failing notebook, interrupted runs, and two runs at once never lose the previous output."""
+"""Faults: a failing notebook, interrupted runs, and two runs at once never lose the previous output.
+
+What happens around a failed report (others built, previous version kept, index, manifest, lock,
+recovery) is tested with the stub executor of tests/buildtools.py; a notebook's own error message
+with one real execution; interrupting a run with real `bwk run` processes.
+"""
 
 import hashlib
 import json
@@ -11,9 +16,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from buildtools import STUB_ERROR, stubbed
 
 from bwklib import paths
+from bwklib.build import engine, pipeline, worker
 from bwklib.build.pipeline import RunError, run, year_lock
+from bwklib.inputs.loading import load_year
 
 
 def tree(folder: Path) -> dict:
@@ -42,7 +50,8 @@ def baseline(tmp_path_factory):
     data = root / "data"
     shutil.copytree(paths.DATA_DIR, data)
     out = root / "out"
-    run(2019, data_dir=data, output_dir=out, jobs=2, progress=lambda s: None)
+    with stubbed():
+        run(2019, data_dir=data, output_dir=out, jobs=2, progress=lambda s: None)
     return data, out
 
 
@@ -59,19 +68,27 @@ def broken_notebooks(tmp_path):
 
 
 class TestFailingNotebook:
-    def test_one_location_fails_the_others_are_built(self, data_copy, broken_notebooks, tmp_path):
+    @pytest.mark.build
+    def test_the_error_names_the_cell_and_the_exception(self, broken_notebooks, tmp_path):
+        task = next(t for t in pipeline.plan(load_year(2019)) if t.scope == "de-verbinding")
+        (tmp_path / "notebooks").mkdir()
+        try:
+            result = worker.execute(task, str(broken_notebooks), str(tmp_path))
+        finally:
+            if engine._KERNEL is not None:
+                engine._KERNEL.stop()
+                engine._KERNEL = None
+        assert not result.ok
+        assert result.error.startswith("cel ") and "ValueError: kapot" in result.error
+        assert not (tmp_path / "de-verbinding.html").exists()
+
+    def test_one_location_fails_the_others_are_built(self, data_copy, tmp_path, stub_executor):
+        stub_executor(fail={"de-verbinding"})
         out = tmp_path / "out"
-        summary = run(
-            2019,
-            data_dir=data_copy,
-            output_dir=out,
-            notebook_dir=broken_notebooks,
-            jobs=2,
-            progress=lambda s: None,
-        )
+        summary = run(2019, data_dir=data_copy, output_dir=out, jobs=2, progress=lambda s: None)
         (failure,) = summary.failures
         assert failure.task.scope == "de-verbinding"
-        assert "ValueError: kapot" in failure.error and "cel" in failure.error
+        assert failure.error == STUB_ERROR
         year = out / "2019"
         assert (year / "top.html").exists() and (year / "utrecht.html").exists()
         assert not (year / "de-verbinding.html").exists() and not failure.kept_previous
@@ -79,7 +96,10 @@ class TestFailingNotebook:
         assert "Niet gelukt" in index and "ValueError: kapot" in index
         assert "de-verbinding" not in json.loads((year / ".bwk-manifest.json").read_text())
 
-    def test_a_failed_report_keeps_its_previous_version(self, baseline, broken_notebooks):
+    def test_a_failed_report_keeps_its_previous_version(
+        self, baseline, broken_notebooks, stub_executor
+    ):
+        stub_executor(fail={"de-verbinding"})  # the changed notebook rebuilds every location
         data, out = baseline
         year = out / "2019"
         before = (year / "de-verbinding.html").read_bytes()
@@ -131,6 +151,7 @@ class TestLock:
 
 
 class TestInterrupted:
+    @pytest.mark.build
     @pytest.mark.parametrize(
         "sig, after",
         [
@@ -176,10 +197,11 @@ class TestInterrupted:
                 "an interrupted run must remove its staging folder"
             )
 
-    def test_next_run_recovers_and_publishes(self, baseline):
+    def test_next_run_recovers_and_publishes(self, baseline, stub_executor):
         data, out = baseline
         bump(data, 999)
         summary = run(2019, data_dir=data, output_dir=out, jobs=2, progress=lambda s: None)
         assert not summary.failures
-        assert "€ 18.253" in (out / "2019" / "top.html").read_text(encoding="utf-8")
+        top = (out / "2019" / "top.html").read_text(encoding="utf-8")
+        assert "top,huisvesting,16236,18253" in top  # rebuilt from the bumped data
         assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".lock")) == ["2019"]

@@ -6,6 +6,8 @@ from bwklib import paths
 from bwklib.build import engine, pipeline, worker
 from bwklib.inputs.loading import load_year
 
+pytestmark = pytest.mark.build  # starts real kernels and executes a notebook
+
 
 @pytest.fixture
 def task():

@@ -1,4 +1,4 @@
-"""End to end: `bwk run` on the shipped 2019 data in a temporary folder, checked as a reader would."""
+"""End to end: `bwk run` on the shipped 2019 data (the session's shared build), checked as a reader would."""
 
 import re
 import subprocess
@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bwklib import paths
-from bwklib.build.pipeline import run
 
 SCOPES = ["top", "hart-voor-leidsche-rijn", "de-verbinding", "de-klop", "utrecht"]
 BALANCES = {
@@ -21,12 +20,10 @@ BALANCES = {
 CONTRACT_CHECK = paths.ROOT.parent / "shared" / "tools" / "contract-check"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("output")
-    lines = []
-    summary = run(2019, output_dir=out, jobs=2, progress=lines.append)
-    return summary, out / "2019", lines
+@pytest.fixture
+def built(built2019):
+    """The session's shared 2019 build (tests/conftest.py): read it, never write into it."""
+    return built2019.summary, built2019.year, built2019.lines
 
 
 def text(path: Path) -> str:
@@ -99,25 +96,8 @@ class TestRun:
         assert r.returncode == 0, r.stdout
 
 
-def tree_hashes(folder: Path) -> dict:
-    import hashlib
-
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 class TestReproducible:
-    def test_rerun_is_byte_identical(self, built):
-        _, year, _ = built
-        before = tree_hashes(year)
-        run(2019, output_dir=year.parent, jobs=2, progress=lambda s: None, force=True)
-        after = tree_hashes(year)
-        assert before.keys() == after.keys()
-        changed = [name for name in before if before[name] != after[name]]
-        assert changed == []
+    # A forced rerun over this output giving the same bytes: tests/build/test_parallel.py.
 
     def test_exports_and_provenance_present(self, built):
         import json
@@ -150,3 +130,26 @@ class TestPdf:
         sh.copytree(year, copy)
         (pdf,) = write_pdfs(copy, ["de-klop"])
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 50_000
+
+
+class TestOutputNames:
+    def test_every_name_bwk_writes_is_a_report_or_reserved(self, built, tmp_path):
+        """Scope ids are validated against paths.YEAR_OUTPUT_NAMES: it must list every other name
+        a build writes (with --pdf too), or an id could overwrite it."""
+        from bwklib.build.pdf import find_chromium, write_pdfs
+        from bwklib.inputs.limits import reserved_stems
+
+        _, year, _ = built
+        names = {p.relative_to(year).as_posix() for p in year.rglob("*")}
+        if find_chromium() is not None:
+            import shutil as sh
+
+            copy = tmp_path / "2019"
+            sh.copytree(year, copy)
+            write_pdfs(copy, ["de-klop"])
+            names |= {p.relative_to(copy).as_posix() for p in copy.rglob("*")}
+        reports = {f for scope in SCOPES for f in paths.report_files(scope)}
+        others = {n for n in names if n not in reports and not n.startswith(".")}
+        top_level = {n.split("/")[0] for n in others}
+        assert top_level <= set(paths.YEAR_OUTPUT_NAMES), top_level - set(paths.YEAR_OUTPUT_NAMES)
+        assert not {s for s in SCOPES if s in reserved_stems()}

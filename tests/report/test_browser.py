@@ -1,9 +1,9 @@
 """The 2019 reports as a reader's browser shows them: headless Chromium, offline, desktop and phone.
 
-One build of 2019 in a temporary folder; every stakeholder report, audit report and the index page is
-opened once per viewport from a file:// URL with the network blocked, and the facts are cached for
-the tests below. Full-page screenshots go to <out>/2019/screenshots/ and, when output/ exists in the
-working tree, to output/screenshots/ so a developer can look at them.
+The session's shared build of 2019 (tests/conftest.py); every stakeholder report, audit report and the
+index page is opened once per viewport from a file:// URL with the network blocked, and the facts are
+cached for the tests below. Full-page screenshots go to a temporary folder of their own and, when
+output/ exists in the working tree, to output/screenshots/ so a developer can look at them.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from browser import (
 )
 
 from bwklib import paths
-from bwklib.build.pipeline import run
 
 pytestmark = requires_chromium
 
@@ -67,16 +66,16 @@ def csv_rows(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
+@pytest.fixture
+def built(built2019):
+    """The 2019 year folder of the session's shared build: read it, never write into it."""
+    return built2019.year
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The 2019 reports, built once into a temporary folder."""
-    out = tmp_path_factory.mktemp("browser-output")
-    lines: list[str] = []
-    summary = run(YEAR, output_dir=out, jobs=2, progress=lines.append)
-    assert not summary.failures, "\n".join(lines)
-    year = out / str(YEAR)
-    (year / "screenshots").mkdir()
-    return year
+def screenshots(tmp_path_factory):
+    """Where this module's screenshots go (not into the shared build)."""
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +92,7 @@ def keep_screenshot(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def desktop(chromium, built):
+def desktop(chromium, built2019, screenshots):
     """name -> Desktop facts; each page is opened once, on first use."""
     context = new_context(chromium)
     bands = [row["band"] for row in csv_rows(paths.DATA_DIR / "config" / "bands.csv")]
@@ -101,9 +100,9 @@ def desktop(chromium, built):
 
     def facts(name: str) -> Desktop:
         if name not in cache:
-            html = built / f"{name}.html"
+            html = built2019.year / f"{name}.html"
             page, log = open_file(context, html)
-            shot = built / "screenshots" / f"{name}.png"
+            shot = screenshots / f"{name}.png"
             page.screenshot(path=str(shot), full_page=True)
             keep_screenshot(shot)
             charts = page.evaluate(CHARTS_JS)
@@ -122,16 +121,16 @@ def desktop(chromium, built):
 
 
 @pytest.fixture(scope="module")
-def mobile(chromium, built):
+def mobile(chromium, built2019, screenshots):
     """name -> Mobile facts at 390 px; each page is opened once, on first use."""
     context = new_context(chromium, mobile=True)
     cache: dict[str, Mobile] = {}
 
     def facts(name: str) -> Mobile:
         if name not in cache:
-            page, log = open_file(context, built / f"{name}.html")
+            page, log = open_file(context, built2019.year / f"{name}.html")
             overflow = page.evaluate(OVERFLOW_JS, TOLERANCE_PX)
-            shot = built / "screenshots" / f"{name}-mobile.png"
+            shot = screenshots / f"{name}-mobile.png"
             page.screenshot(path=str(shot), full_page=True)
             keep_screenshot(shot)
             page.close()

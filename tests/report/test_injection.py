@@ -19,7 +19,7 @@ from browser import launch, new_context, open_file, report_names, requires_chrom
 from bwklib import paths
 from bwklib.build.pipeline import run
 
-pytestmark = requires_chromium
+pytestmark = [requires_chromium, pytest.mark.build]  # builds the hostile data itself
 
 YEAR = 2019
 NAMES = report_names(paths.DATA_DIR, YEAR)

@@ -1,0 +1,103 @@
+"""Helpers for tests that build: a stand-in for the notebook worker, and a digest of a folder.
+
+`bwklib.build.worker.execute` executes a notebook on a kernel and renders it (seconds per report).
+Where a test is about what happens around that (which reports are rebuilt, reused, kept or
+published), `stubbed()` swaps in `StubExecutor`: it writes the three files of a report at once, with
+the report's title and its own rows of the year's data, so a test can still see that a rebuilt report
+was made from the changed data. `run_tasks` stays real (queue, progress lines, ordering, failures);
+its pool runs on threads of the test process, as a stub needs no process of its own (spawning
+workers costs more than the stub's work). Real builds cover the process pool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bwklib.build import worker
+from bwklib.build.plan import AUDIT_SUFFIX, STAKEHOLDER_SUFFIX, Task, TaskResult
+
+REAL_EXECUTE = worker.execute  # imported before any test patches it
+STUB_ERROR = "cel 4 (raise ValueError('kapot')): ValueError: kapot"
+
+
+def data_rows(task: Task) -> list[str]:
+    """The rows of the year's CSV files that belong to this report's scope (first column)."""
+    year_dir = Path(task.parameters["data_dir"]) / str(task.parameters["year"])
+    rows = []
+    for path in sorted(year_dir.glob("*.csv")):
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            if line.split(",", 1)[0] == task.scope:
+                rows.append(f"{path.name}: {line}")
+    return rows
+
+
+@dataclass(frozen=True)
+class StubExecutor:
+    """Write a report's files without a kernel; fail, like a broken notebook, for `fail` scopes.
+
+    Scopes in `real` are executed for real (the test reads those reports), the others stubbed.
+    """
+
+    fail: frozenset[str] = field(default_factory=frozenset)
+    real: frozenset[str] = field(default_factory=frozenset)
+
+    def __call__(self, task: Task, notebook_dir: str, staging: str) -> TaskResult:
+        if task.scope in self.real:
+            return REAL_EXECUTE(task, notebook_dir, staging)
+        if task.scope in self.fail:
+            return TaskResult(task, False, 0.0, error=STUB_ERROR)
+        staging = Path(staging)
+        body = "\n".join(f"<p>{html.escape(line)}</p>" for line in [task.title, *data_rows(task)])
+        for suffix in (STAKEHOLDER_SUFFIX, AUDIT_SUFFIX):
+            page = f"<!DOCTYPE html>\n<html><body>\n{body}\n</body></html>\n"
+            (staging / f"{task.scope}{suffix}.html").write_text(page, encoding="utf-8")
+        notebook = {"cells": [], "metadata": {"title": task.title}, "nbformat": 4}
+        (staging / "notebooks" / f"{task.scope}.ipynb").write_text(
+            json.dumps(notebook), encoding="utf-8"
+        )
+        return TaskResult(task, True, 0.0)
+
+
+class InProcessPool(ThreadPoolExecutor):
+    """The worker pool's interface on threads: for the stub, which starts no kernel."""
+
+    _processes: dict = {}  # run_tasks terminates these when a run is interrupted: none here
+
+    def __init__(self, max_workers=None, mp_context=None, initializer=None):
+        super().__init__(max_workers)
+
+
+def use_stub(mp: pytest.MonkeyPatch, fail=(), real=()) -> None:
+    """Make `bwklib.build.pipeline.run` build with `StubExecutor(fail, real)`.
+
+    Without `real` scopes the pool runs on threads of this process; with them it stays the real
+    pool of worker processes (a kernel belongs in a worker, not in the test process).
+    """
+    mp.setattr(worker, "execute", StubExecutor(frozenset(fail), frozenset(real)))
+    if not real:
+        mp.setattr(worker, "ProcessPoolExecutor", InProcessPool)
+
+
+@contextmanager
+def stubbed(fail=(), real=()):
+    """Within the block, `bwklib.build.pipeline.run` builds with `StubExecutor(fail, real)`."""
+    with pytest.MonkeyPatch.context() as mp:
+        use_stub(mp, fail, real)
+        yield
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of every file under a folder."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
