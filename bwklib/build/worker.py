@@ -126,8 +126,9 @@ def run_tasks(
                 f"({res.seconds:.1f} s)"
             )
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Taken before shutdown(), which forgets them (and would let them finish their tasks).
         processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
+        pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()  # its kernel dies with it (guard.kernel_preexec)
         for process in processes:

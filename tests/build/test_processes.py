@@ -88,6 +88,7 @@ def start(setup, tmp_path, token) -> tuple[subprocess.Popen, Path]:
     return proc, log
 
 
+@pytest.mark.build
 class TestKilledRun:
     @pytest.mark.parametrize("point", ["workers-starting", "kernel-ready"])
     def test_sigkill_leaves_no_process(self, setup, tmp_path, point):

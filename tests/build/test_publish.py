@@ -220,6 +220,7 @@ def run_args(notebooks: Path) -> list[str]:
     return ["run", "--year", "2019", "--jobs", "2", "--notebook-dir", str(notebooks)]
 
 
+@pytest.mark.build
 class TestKilledWhilePublishing:
     """A real `bwk run` killed with SIGKILL at each publish step (fault injection, not timing).
 

@@ -118,6 +118,7 @@ class TestTake:
         )
 
 
+@pytest.mark.build
 class TestRunDuringAnEdit:
     """results.csv is edited right after the run took its snapshot (a hook, not a sleep)."""
 

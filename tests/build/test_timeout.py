@@ -31,6 +31,7 @@ def build(data, out, notebooks, timeout=None):
     )
 
 
+@pytest.mark.build
 class TestHangingNotebook:
     def test_stopped_reported_others_built_previous_kept(self, data_copy, tmp_path):
         out = tmp_path / "out"
