@@ -11,14 +11,15 @@ YEAR ?=
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install bwk (only when missing or pyproject.toml changed)
+install: $(STAMP) ## Create .venv and install the locked versions (requirements.lock) and bwk
 
 report: $(STAMP) ## Build every report of the latest year in data/ (or YEAR=2019) into output/<year>/
 	$(BIN)/bwk run $(if $(YEAR),--year $(YEAR),)

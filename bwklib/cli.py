@@ -72,8 +72,14 @@ def parser() -> argparse.ArgumentParser:
         type=positive_seconds,
         help="seconden die één notebook mag duren (standaard: BWK_TIMEOUT of 600)",
     )
+    r.add_argument(
+        "--timings",
+        action="store_true",
+        help="per rapport tonen waar de tijd heen gaat (kernel, gegevens, grafieken, HTML)",
+    )
     e = sub.add_parser(
-        "export", help="scores.csv, figures.csv, checks.csv en provenance.json schrijven"
+        "export",
+        help="scores.csv, figures.csv, checks.csv, provenance.json en datapackage.json schrijven",
     )
     e.add_argument("--year", type=year_arg, help="jaar (standaard: het laatste jaar in data/)")
     v = sub.add_parser(
@@ -85,7 +91,23 @@ def parser() -> argparse.ArgumentParser:
         "new-year", help="een nieuw jaar beginnen: jaarmap met definities en invoerwerkmap"
     )
     n.add_argument("year", type=year_arg, help="het nieuwe jaar, bijv. 2020")
-    n.add_argument("--region", help="alleen deze regio (standaard: alle regio's)")
+    n.add_argument(
+        "--region",
+        help="alleen deze regio (standaard: alle regio's); bestaat het jaar al voor andere "
+        "regio's, dan komt deze regio erbij met een eigen werkmap",
+    )
+    n.add_argument(
+        "--name", help="naam van een regio die dit jaar begint, bijv. 'Amsterdam Zuidoost'"
+    )
+    n.add_argument(
+        "--title",
+        help="titel van de rapporten van een regio die dit jaar begint, "
+        "bijv. 'Buurtwerkkamers Amsterdam Zuidoost'",
+    )
+    n.add_argument(
+        "--organisation",
+        help="organisatie van een regio die dit jaar begint (standaard: die van de andere regio's)",
+    )
     n.add_argument(
         "--from",
         dest="from_year",
@@ -100,19 +122,49 @@ def parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args) -> int:
-    """Build every report; exit 1 when a report failed."""
-    from bwklib.build.pipeline import run
+    """Build every report; exit 1 when a report failed.
 
-    summary = run(
-        args.year,
-        args.data_dir,
-        args.output_dir,
-        args.notebook_dir,
-        jobs=args.jobs,
-        force=args.force,
-        pdf=args.pdf,
-        timeout=args.timeout,
-    )
+    First the fast path: when no input file, notebook, source file, package or parameter changed
+    since the last complete run and its output is intact, stop before importing pandas.
+    """
+    from bwklib.build import fastpath
+
+    if not args.force:
+        done = fastpath.unchanged(
+            args.year, args.data_dir, args.output_dir, args.notebook_dir, pdf=args.pdf
+        )
+        if done is not None:
+            print(f"Ongewijzigd sinds de vorige run: {done / 'index.html'}", file=sys.stderr)
+            return 0
+    from bwklib.build import warmup
+    from bwklib.build.publish import interrupt_on_terminate
+
+    # SIGTERM like Ctrl-C from here on, so the warmed workers are always stopped (with their kernels).
+    with interrupt_on_terminate():
+        try:
+            folder = Path(args.data_dir) / str(args.year) if args.year else Path(args.data_dir)
+            if folder.is_dir():
+                # Something changed, so reports are likely to be built: start the workers'
+                # kernels now, while this process imports pandas and validates the data.
+                warmup.start(args.jobs, args.notebook_dir, args.year, args.data_dir)
+            from bwklib.build.pipeline import run
+
+            summary = run(
+                args.year,
+                args.data_dir,
+                args.output_dir,
+                args.notebook_dir,
+                jobs=args.jobs,
+                force=args.force,
+                pdf=args.pdf,
+                timeout=args.timeout,
+            )
+        finally:
+            warmup.stop()
+    if args.timings:
+        from bwklib.build.timing import table
+
+        print(table(summary.results), file=sys.stderr)
     for f in summary.failures:
         print(f"MISLUKT: {f.task.kind} {f.task.scope}: {f.error}", file=sys.stderr)
     return 1 if summary.failures else 0
@@ -163,8 +215,27 @@ def cmd_new_year(args) -> int:
     from bwklib.entry.newyear import new_year
     from bwklib.errors import display
 
-    book = new_year(args.year, args.data_dir, region=args.region, from_year=args.from_year)
-    print(f"Gemaakt: {display(book.parent)} met de definities en de invoerwerkmap {display(book)}.")
+    if (args.name or args.title or args.organisation) and not args.region:
+        print("bwk: --name, --title en --organisation horen bij --region.", file=sys.stderr)
+        return 2
+    book = new_year(
+        args.year,
+        args.data_dir,
+        region=args.region,
+        from_year=args.from_year,
+        name=args.name,
+        title=args.title,
+        organisation=args.organisation,
+    )
+    if book.name != f"invoer-{args.year}.xlsx":
+        print(
+            f"Regio {args.region} staat in {display(book.parent)}, met haar eigen invoerwerkmap "
+            f"{display(book)}; de andere regio's blijven zoals ze zijn."
+        )
+    else:
+        print(
+            f"Gemaakt: {display(book.parent)} met de definities en de invoerwerkmap {display(book)}."
+        )
     print(f"Vul de werkmap in en lees hem daarna in met: bwk import {display(book)}")
     return 0
 
@@ -179,6 +250,21 @@ def cmd_import(args) -> int:
     for path in written:
         print(f"geschreven: {display(path)}")
     year = written[0].parent.name
+    from bwklib.inputs.loading import load_year
+
+    try:
+        load_year(int(year), args.data_dir)
+    except DataError:  # another region's workbook of this year is still to be imported
+        others = sorted(
+            display(p)
+            for p in written[0].parent.glob("invoer-*.xlsx")
+            if p.name != args.workbook.name
+        )
+        print(
+            f"De cijfers uit {display(args.workbook)} zijn ingelezen en in orde. {year} is nog niet "
+            "compleet: lees ook de werkmap van de andere regio('s) in: " + ", ".join(others)
+        )
+        return 0
     print(
         f"De gegevens van {year} zijn ingelezen en in orde. Maak de rapporten met: bwk run --year {year}"
     )

@@ -1,7 +1,10 @@
-"""The project's own files install everything: conda and pip list the same packages."""
+"""The project's own files install everything: pyproject.toml states the ranges, requirements.lock
+the exact versions (with hashes), environment.yml the same packages at the locked versions."""
 
 import re
 import tomllib
+
+from packaging.specifiers import SpecifierSet
 
 from bwklib import paths
 
@@ -34,8 +37,57 @@ def conda_requirements():
     return deps
 
 
-def test_conda_and_pip_agree():
-    assert conda_requirements() == pip_requirements()
+def locked():
+    """name -> (version, number of hashes) of requirements.lock."""
+    out = {}
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    for block in re.split(r"\n(?=[A-Za-z])", text):
+        m = re.match(r"^([A-Za-z0-9_.-]+)==([^\s;\\]+)", block)
+        if m:
+            out[norm(m[1])] = (m[2], len(re.findall(r"--hash=sha256:[0-9a-f]{64}", block)))
+    return out
+
+
+def test_conda_lists_the_packages_of_pyproject():
+    assert conda_requirements().keys() == pip_requirements().keys()
+
+
+def test_conda_pins_the_locked_versions():
+    lock = locked()
+    assert {k: v for k, v in conda_requirements().items()} == {
+        k: f"=={lock[k][0]}" for k in conda_requirements()
+    }
+
+
+def test_every_locked_package_is_exact_and_hashed():
+    lock = locked()
+    assert len(lock) > 50
+    assert all(n >= 1 for _, n in lock.values())
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    assert not re.search(r"^-e ", text, re.M)  # bwk itself is installed with --no-deps -e .
+
+
+def test_the_locked_versions_satisfy_pyproject():
+    lock = locked()
+    for name, spec in pip_requirements().items():
+        assert name in lock, name
+        assert lock[name][0] in SpecifierSet(spec), (name, lock[name][0], spec)
+
+
+def test_make_install_uses_the_lock():
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "pip install --quiet --require-hashes -r requirements.lock" in make
+    assert "pip install --quiet --no-deps -e ." in make
+
+
+def test_provenance_records_the_lock(data2019):
+    import hashlib
+
+    from bwklib.build.provenance import collect
+
+    lock = collect(data2019)["lock_file"]
+    body = (ROOT / "requirements.lock").read_bytes()
+    assert lock == {"path": "requirements.lock", "sha256": hashlib.sha256(body).hexdigest()}
 
 
 def test_nbconvert_has_the_security_fixes():

@@ -16,10 +16,11 @@ import pandas as pd
 from bwklib.build.provenance import collect
 from bwklib.compute.checks import CHECK_COLUMNS, compute_checks
 from bwklib.compute.figures import FIGURE_COLUMNS, compute_figures
+from bwklib.compute.history import history_figures
 from bwklib.compute.scoring import SCORE_COLUMNS, score_all
 from bwklib.formulas import neutralise
 
-SCORE_EXPORT_COLUMNS = [c for c in SCORE_COLUMNS if c != "rule"]  # the rule id stays internal
+SCORE_EXPORT_COLUMNS = [*SCORE_COLUMNS, "source"]  # rule and source appended: the contract holds
 
 
 def plain(value) -> str:
@@ -58,13 +59,30 @@ def write_provenance(data, path: Path) -> Path:
 
 
 def write_exports(data, out_dir: Path) -> list[Path]:
-    """Write scores.csv, figures.csv, checks.csv and provenance.json for one year; return their paths."""
+    """Write scores.csv, figures.csv, checks.csv, provenance.json and datapackage.json; return paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    figures = compute_figures(data)
+    figures = pd.concat([compute_figures(data), history_figures(data)], ignore_index=True)
+    scores = score_all(data).assign(source=score_source(data))
     return [
-        write_csv(score_all(data), SCORE_EXPORT_COLUMNS, out_dir / "scores.csv"),
+        write_csv(scores, SCORE_EXPORT_COLUMNS, out_dir / "scores.csv"),
         write_csv(figures, FIGURE_COLUMNS, out_dir / "figures.csv"),
         write_csv(compute_checks(data, figures), CHECK_COLUMNS, out_dir / "checks.csv"),
         write_provenance(data, out_dir / "provenance.json"),
+        write_datapackage(data, out_dir / "datapackage.json"),
     ]
+
+
+def score_source(data) -> str:
+    """The function and data files every score comes from (the `source` column of scores.csv)."""
+    files = data.source("results", "indicators", "scoring_rules", "bands")
+    return f"bwklib.compute.scoring.score_location <- {files}"
+
+
+def write_datapackage(data, path: Path) -> Path:
+    """Write datapackage.json: every export file and column described, every figure key documented."""
+    from bwklib.build.datapackage import describe
+
+    text = json.dumps(describe(data, path.parent), indent=2, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bwklib import paths
@@ -37,15 +37,17 @@ class TaskResult:
     seconds: float
     error: str = ""
     kept_previous: bool = False  # a failed report whose previous version was kept
+    phases: dict = field(default_factory=dict)  # seconds per phase (bwklib.build.timing)
 
 
-def plan(data: YearData, data_dir: str | None = None) -> list[Task]:
+def plan(data: YearData, notebook_dir: Path | None = None) -> list[Task]:
     """The reports of a year: one per location, then one per region (from the data, not code).
 
-    data_dir is the notebooks' data_dir parameter: by default the folder the data was read from; a
-    run passes a path relative to the kernels' working folder (its input snapshot).
+    The notebooks' data_dir parameter is relative to notebook_dir (the kernel's working folder),
+    so no report shows the absolute folders of the machine that built it.
     """
-    data_dir = str(data.data_dir) if data_dir is None else data_dir
+    data_dir = os.path.relpath(data.data_dir, notebook_dir) if notebook_dir else str(data.data_dir)
+    data_dir = Path(data_dir).as_posix()
     tasks = [
         Task(
             r.location,
@@ -73,11 +75,3 @@ def latest_year(data_dir: Path) -> int:
     if not years:
         raise RunError(f"geen volledige jaarmap gevonden in {data_dir}")
     return years[-1]
-
-
-def default_jobs() -> int:
-    """Parallel workers: the number of cores available to this process."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1

@@ -5,7 +5,9 @@ Nothing time-dependent is recorded, so the same data and code give the same prov
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import platform
 import subprocess
 from functools import cache
@@ -56,19 +58,38 @@ def collect(data, parameters: dict | None = None) -> dict:
     parameters : dict, optional
         Run parameters that shape the output (year, scope, ...).
     """
+    from bwklib.compute.history import history_files
+
     root = data.data_dir.parent
-    files = [data.data_dir / paths.DATAPACKAGE, *data.files]
+    files = [data.data_dir / paths.DATAPACKAGE, *data.files, *history_files(data)]
     return {
         "bwk_version": __version__,
         "git": git_state(),
         "python": platform.python_version(),
         "packages": {p: metadata.version(p) for p in PACKAGES},
         "parameters": {"year": data.year, **(parameters or {})},
-        "data_files": {
-            (f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f)): sha256(f)
-            for f in files
-        },
+        "data_files": {relative(f, root): sha256(f) for f in files},
+        "lock_file": lock_state(),
     }
+
+
+def relative(path: Path, root: Path) -> str:
+    """A file as shown in outputs: relative to the data folder's parent, never absolute.
+
+    A file outside it (which bwk does not read) is shown by its name alone, so no output carries
+    the folder layout of the machine that built it.
+    """
+    path = Path(path)
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+
+
+LOCK_FILE = "requirements.lock"
+
+
+def lock_state(root: Path = paths.ROOT) -> dict:
+    """The lock file of exact package versions the installation follows, with its SHA-256."""
+    path = Path(root) / LOCK_FILE
+    return {"path": LOCK_FILE, "sha256": sha256(path) if path.exists() else None}
 
 
 # Tables whose rows belong to one location and feed only that location's figures. generic_counts is
@@ -76,10 +97,31 @@ def collect(data, parameters: dict | None = None) -> dict:
 LOCATION_ROW_INPUTS = ("results", "participants_activity", "participants_housing", "finance")
 
 
-def rows_digest(frame) -> str:
-    """SHA-256 of the content of some rows (row numbers excluded), independent of other rows."""
-    body = frame.drop(columns=["_row"]).to_json(orient="records", force_ascii=False)
-    return hashlib.sha256(body.encode()).hexdigest()
+def canonical_rows(path: Path, column: str, value: str) -> bytes:
+    """A canonical CSV of some rows of a file: its header and the rows whose `column` is `value`.
+
+    The recipe (docs/herkomst.md), reproducible with standard tools: read the file as UTF-8 (a BOM
+    dropped) with a CSV reader; write the header and each selected row as CSV with minimal quoting
+    and LF line ends; sort the selected rows by their text (code point order, which is byte order of
+    UTF-8, i.e. `LC_ALL=C sort`); the digest is the SHA-256 of the UTF-8 bytes.
+    """
+    text = Path(path).read_text(encoding="utf-8").removeprefix("\ufeff")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    header, body = records[0], records[1:]
+    at = header.index(column)
+
+    def line(cells: list[str]) -> str:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(cells)
+        return out.getvalue()
+
+    picked = sorted(line(r) for r in body if len(r) > at and r[at] == value)
+    return (line(header) + "".join(picked)).encode("utf-8")
+
+
+def rows_digest(path: Path, column: str, value: str) -> str:
+    """SHA-256 of the canonical CSV of a file's rows for one value (see `canonical_rows`)."""
+    return hashlib.sha256(canonical_rows(path, column, value)).hexdigest()
 
 
 def input_digests(data, scope: str) -> dict:
@@ -90,8 +132,14 @@ def input_digests(data, scope: str) -> dict:
     so a change in one location's figures leaves the other locations' reports valid.
     """
     from bwklib.compute.consolidation import is_region
+    from bwklib.inputs.stories import figure_refs
 
     root = data.data_dir.parent
+    # a story naming another scope's figure ({{ figuur: ... van top }}) depends on all the rows
+    others = {
+        r.scope for r in figure_refs(data.stories.get(scope, "")) if r.scope not in (None, scope)
+    }
+    own_rows = not is_region(data, scope) and not others
     digests = {
         f"{data.data_dir.name}/{paths.DATAPACKAGE}": sha256(data.data_dir / paths.DATAPACKAGE)
     }
@@ -99,19 +147,16 @@ def input_digests(data, scope: str) -> dict:
         path = data.path(name)
         if not path.exists():  # an optional file that is absent
             continue
-        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        if not is_region(data, scope) and name in LOCATION_ROW_INPUTS:
-            frame = data[name]
-            digests[f"{shown} (regels van {scope})"] = rows_digest(frame[frame.location == scope])
+        shown = relative(path, root)
+        if own_rows and name in LOCATION_ROW_INPUTS:
+            digests[f"{shown} (regels van {scope})"] = rows_digest(path, "location", scope)
         else:
             digests[shown] = sha256(path)
     from bwklib.compute.history import history_files
 
     for path in history_files(data):  # earlier years the report compares with
-        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        digests[shown] = sha256(path)
+        digests[relative(path, root)] = sha256(path)
     if scope in data.story_files:
         path = data.story_files[scope]
-        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        digests[shown] = sha256(path)
+        digests[relative(path, root)] = sha256(path)
     return digests

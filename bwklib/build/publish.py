@@ -118,7 +118,7 @@ def recover(output_dir: Path, year: int) -> None:
                 final.rename(output_dir / f".bwk-old-{year}-incomplete-{os.getpid()}")
             best.rename(final)
     keep_complete = not is_complete(final)
-    for pattern in (f".bwk-old-{year}-*", f".bwk-build-{year}-*"):
+    for pattern in (f".bwk-old-{year}-*", f".bwk-build-{year}-*", f".bwk-input-{year}"):
         for stale in output_dir.glob(pattern):
             if keep_complete and is_complete(stale):
                 continue

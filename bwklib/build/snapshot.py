@@ -1,13 +1,14 @@
 """The input snapshot: a run reads every input file once, so all its outputs come from the same bytes.
 
-At the start of `bwk run` (and `bwk export`) the data files (datapackage.json, config/, the year and
-the earlier years it compares with, its stories) and the template notebooks are copied into a
-folder inside the staging folder. Validation, the exports, provenance, the cache keys and the
-notebooks all read that copy: a data file edited while the run executes changes nothing of this run
-(the next run sees the edit, since its key differs).
+At the start of `bwk run` (and `bwk export`), under the year's lock, every file of the data folder
+(datapackage.json, config/, the year and the earlier years it compares with, its stories) and of
+the notebook folder is copied into output/.bwk-input-<year>/. Validation, the exports, provenance,
+the per-report cache keys, the fast path's record and the notebooks all read that copy: a file
+edited while the run executes changes nothing of this run, and the next run sees the edit (its keys
+and record differ).
 
-The notebooks get `data_dir = "data"`, relative to the kernel's working folder (the snapshot), so the
-parameter is the same in every run and no absolute path ends up in a notebook or HTML.
+The copy has a fixed place per year, so the notebooks' data_dir parameter (relative to the kernels'
+folder, see bwklib.build.plan) is the same in every run and names no absolute folder.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bwklib import paths
 from bwklib.errors import DataError, display
+from bwklib.inputs.digests import SKIP_DIRS, tree_digests
 
 SNAPSHOT = ".bwk-input"
-DATA_PARAMETER = "data"  # the notebooks' data_dir: relative to the snapshot, the kernel's cwd
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,15 @@ class Snapshot:
             raise relocate(e, self.data_dir, self.source_data_dir) from None
 
 
+def location(output_dir: Path, year: int) -> Path:
+    """Where a run of the year keeps its copy of the inputs (one at a time: the year is locked)."""
+    return Path(output_dir) / f"{SNAPSHOT}-{year}"
+
+
 def copy_files(source: Path, target: Path) -> None:
     """Copy the regular files under source (recursively, symlinked folders not followed)."""
     for folder, dirs, files in os.walk(source):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         rel = Path(folder).relative_to(source)
         (target / rel).mkdir(parents=True, exist_ok=True)
         for name in sorted(files):
@@ -74,11 +79,11 @@ def copy_files(source: Path, target: Path) -> None:
 
 
 def take(data_dir: Path, year: int, target: Path, notebook_dir: Path | None = None) -> Snapshot:
-    """Copy the inputs of a year's run into target (which must not exist yet).
+    """Copy the inputs of a year's run into target (a leftover of a killed run is replaced).
 
-    Copied: data_dir/datapackage.json, data_dir/config/, every year folder up to and including
-    `year` (the earlier ones are what the comparison reads) and the notebooks (*.ipynb) of
-    notebook_dir. A file missing from data_dir is missing from the copy, so validation reports it.
+    Copied: every file under data_dir and under notebook_dir (as the fast path fingerprints them;
+    caches of Python and Jupyter excepted). A file missing from data_dir is missing from the copy,
+    so validation reports it.
 
     Parameters
     ----------
@@ -96,27 +101,26 @@ def take(data_dir: Path, year: int, target: Path, notebook_dir: Path | None = No
     Snapshot
     """
     data_dir, target = Path(data_dir), Path(target)
+    shutil.rmtree(target, ignore_errors=True)
     data = target / "data"
     data.mkdir(parents=True)
-    package = data_dir / paths.DATAPACKAGE
-    if package.is_file():
-        shutil.copyfile(package, data / paths.DATAPACKAGE)
-    config = paths.config_dir(data_dir)
-    if config.is_dir():
-        copy_files(config, data / paths.CONFIG_SUBDIR)
     if data_dir.is_dir():
-        for folder in sorted(data_dir.iterdir()):
-            if folder.name.isdigit() and len(folder.name) == 4 and int(folder.name) <= year:
-                if folder.is_dir():
-                    copy_files(folder, data / folder.name)
+        copy_files(data_dir, data)
     notebooks = None
     if notebook_dir is not None:
         notebooks = target / "notebooks"
         notebooks.mkdir()
-        for nb in sorted(Path(notebook_dir).glob("*.ipynb")):
-            if nb.is_file():
-                shutil.copyfile(nb, notebooks / nb.name)
+        if Path(notebook_dir).is_dir():
+            copy_files(Path(notebook_dir), notebooks)
     return Snapshot(target, data, notebooks, data_dir)
+
+
+def digests(snap: Snapshot) -> dict:
+    """The fast path's file parts (bwklib.build.fastpath.fingerprint) for the bytes the run read."""
+    parts = {"data": tree_digests(snap.data_dir)}
+    if snap.notebook_dir is not None:
+        parts["notebooks"] = tree_digests(snap.notebook_dir)
+    return parts
 
 
 def relocate(error: DataError, copy: Path, original: Path) -> DataError:

@@ -14,6 +14,7 @@ from bwklib.build.engine import ENGINE, KERNEL, worker_kernel
 from bwklib.build.hooks import checkpoint
 from bwklib.build.plan import AUDIT_SUFFIX, STAKEHOLDER_SUFFIX, Task, TaskResult
 from bwklib.build.render import exporters, normalise
+from bwklib.build.timing import Stopwatch
 
 
 def execute(
@@ -34,26 +35,29 @@ def execute(
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError
 
-    start = time.perf_counter()
+    start, watch = time.perf_counter(), Stopwatch()
     out_nb = Path(staging) / "notebooks" / f"{task.scope}.ipynb"
     workdir = workdir or notebook_dir
     clock = timeouts.NotebookClock(timeouts.notebook_timeout(timeout))
     try:
-        kernel = worker_kernel(workdir)
+        with watch.phase("kernel"):
+            kernel = worker_kernel(workdir)
         checkpoint("kernel-ready")
-        kernel.reset()
-        pm.execute_notebook(
-            str(Path(notebook_dir) / task.notebook),
-            str(out_nb),
-            parameters=task.parameters,
-            cwd=workdir,
-            kernel_name=KERNEL,
-            progress_bar=False,
-            request_save_on_cell_execute=False,  # write the notebook once, at the end
-            engine_name=ENGINE,
-            km=kernel.km,
-            timeout_func=clock.remaining,
-        )
+        with watch.phase("reset"):
+            kernel.reset()
+        with watch.phase("papermill"):
+            pm.execute_notebook(
+                str(Path(notebook_dir) / task.notebook),
+                str(out_nb),
+                parameters=task.parameters,
+                cwd=workdir,
+                kernel_name=KERNEL,
+                progress_bar=False,
+                request_save_on_cell_execute=False,  # write the notebook once, at the end
+                engine_name=ENGINE,
+                km=kernel.km,
+                timeout_func=clock.remaining,
+            )
     except CellTimeoutError:
         if engine._KERNEL is not None:
             engine._KERNEL.stop()  # it is still busy with the cell
@@ -72,14 +76,16 @@ def execute(
             engine._KERNEL.stop()
         return TaskResult(task, False, time.perf_counter() - start, error=str(e))
     nb = nbformat.read(out_nb, as_version=4)
-    normalise(nb)
-    nb.metadata["title"] = task.title
-    nbformat.write(nb, out_nb)
-    for exporter, suffix in zip(exporters(), (STAKEHOLDER_SUFFIX, AUDIT_SUFFIX), strict=True):
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": task.title}})
-        target = Path(staging) / f"{task.scope}{suffix}.html"
-        target.write_text(body, encoding="utf-8")
-    return TaskResult(task, True, time.perf_counter() - start)
+    watch.split_execution(nb)
+    with watch.phase("render"):
+        normalise(nb)
+        nb.metadata["title"] = task.title
+        nbformat.write(nb, out_nb)
+        for exporter, suffix in zip(exporters(), (STAKEHOLDER_SUFFIX, AUDIT_SUFFIX), strict=True):
+            body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": task.title}})
+            target = Path(staging) / f"{task.scope}{suffix}.html"
+            target.write_text(body, encoding="utf-8")
+    return TaskResult(task, True, time.perf_counter() - start, phases=watch.seconds)
 
 
 def run_tasks(
@@ -88,10 +94,13 @@ def run_tasks(
     staging: Path,
     jobs: int,
     progress: Callable[[str], None],
+    pool: ProcessPoolExecutor | None = None,
     workdir: Path | None = None,
     timeout: float | None = None,
 ) -> list[TaskResult]:
     """Run the tasks in `jobs` worker processes, reporting progress as each one finishes.
+
+    A pool handed in (bwklib.build.warmup's warmed workers) is used and left to its owner to stop.
 
     A worker that dies (killed, out of memory) fails its task, not the run. When the run itself is
     interrupted, pending tasks are cancelled and the workers are stopped. The kernels run in
@@ -99,7 +108,8 @@ def run_tasks(
     """
     results = []
     guard.remove_stale_kernel_dirs()  # what killed runs left behind
-    pool = ProcessPoolExecutor(
+    own = pool is None
+    pool = pool or ProcessPoolExecutor(
         max_workers=max(1, jobs),
         mp_context=get_context("spawn"),
         initializer=guard.die_with_parent,
@@ -135,6 +145,7 @@ def run_tasks(
             process.join(5)
         guard.remove_stale_kernel_dirs()
         raise
-    pool.shutdown()
+    if own:
+        pool.shutdown()
     order = {t.scope: i for i, t in enumerate(tasks)}
     return sorted(results, key=lambda r: order[r.task.scope])

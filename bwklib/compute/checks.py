@@ -34,6 +34,11 @@ FINANCE_KEYS = {
     "activity_total": "Deelnemers over alle activiteitsoorten",
     "housing_total": "Deelnemers over alle woningcorporaties",
     "generic_total": "Totaal onder 'Generiek'",
+    "balance_share": "Saldo als deel van de inkomsten",
+    "expense_variance_share": "Uitgaven: verschil met de begroting als deel ervan",
+    "visits": "Aantal bezoeken",
+    "visits_per_week": "Bezoekers per week",
+    "weeks_open": "Weken open",
 }
 FINANCE_FIGURES = set(REQUIRED_KEYS)
 BASIS_NL = {"budget": "begroting", "actual": "realisatie"}
@@ -42,7 +47,7 @@ BASIS_NL = {"budget": "begroting", "actual": "realisatie"}
 def published_rows(data) -> pd.DataFrame:
     """Every printed figure: published.csv plus each line of the published regional finance tables."""
     rows = data["published"][["scope", "key", "basis", "reported", "unit", "source_location"]]
-    region = data["finance_region"].merge(data["finance_lines"], on="line")
+    region = data["finance_region"].merge(data["finance_lines"][["line", "kind"]], on="line")
     extra = []
     for r in region.itertuples():
         title = data["regions"].set_index("region").loc[r.region, "title"]
@@ -108,15 +113,14 @@ def compute_checks(data, figures: pd.DataFrame, only: list[str] | None = None) -
         printed = printed[printed.scope.isin(only)]
     for p in printed.itertuples():
         status, value = compare(p.reported, lookup.get((p.scope, p.key, p.basis)), p.unit)
-        note = data_note(data, p.scope, p.key) if status == "differs" else ""
-        if status == "differs" and not note:
-            note = "zie data/README.md: de gekozen waarden waar het verslag zichzelf tegenspreekt"
-            if p.unit == "percent":
-                note = "afgerond uit andere aantallen of anders afgerond; " + note
-        if status == "not_reproducible":
+        if status == "differs":
+            note = differs_cause(data, p.scope, p.key, p.reported, value, p.unit)
+        elif status == "not_reproducible":
             note = "bwk berekent dit cijfer niet uit de gegevens: er is geen bewerking die het oplevert"
-        elif status == "agrees" and p.unit == "percent":
+        elif p.unit == "percent":
             note = "afgerond op hele procenten"
+        else:
+            note = ""
         rows.append(
             {
                 "year": data.year,
@@ -129,7 +133,50 @@ def compute_checks(data, figures: pd.DataFrame, only: list[str] | None = None) -
                 "note": note,
             }
         )
+    from bwklib.compute.claims import check_claims
+    from bwklib.compute.scoring import score_all
+
+    rows += check_claims(data, figures, score_all(data), only)
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def documented_choice(data, scope: str, key: str) -> tuple[str, str] | None:
+    """The location and data note of a documented choice behind a figure of a scope, if any.
+
+    A figure follows from the chosen values of the counts it is made of: the count itself, a share
+    of it (`housing_share:x` from `housing:x`), and a region's sum of its locations. The same count
+    chosen at any location of the scope's region is the documented choice.
+    """
+    from bwklib.compute.consolidation import is_region, scope_locations
+    from bwklib.compute.figures import region_of
+
+    prefix, _, item = key.partition(":")
+    count_key = f"{prefix.removesuffix('_share')}:{item}"
+    own = data_note(data, scope, count_key) if not is_region(data, scope) else ""
+    if own:
+        return scope, own
+    for loc in scope_locations(data, region_of(data, scope)):
+        note = data_note(data, loc, count_key)
+        if note and (prefix.endswith("_share") or is_region(data, scope)):
+            return loc, note
+    return None
+
+
+def differs_cause(data, scope: str, key: str, reported: float, value: float, unit: str) -> str:
+    """The cause of a difference, named: a documented choice, rounding in the source, or unexplained."""
+    choice = documented_choice(data, scope, key)
+    if choice is not None:
+        loc, note = choice
+        where = "" if loc == scope else f" (bij {loc}; het cijfer volgt daaruit)"
+        return f"gedocumenteerde keuze{where}: {note} Zie data/README.md."
+    if unit == "percent" and abs(value - reported) < 1:
+        shown = f"{value:.2f}".replace(".", ",")
+        return (
+            f"afronding in de bron: {shown}% zou {int(round_half_up(value))}% zijn; de bron "
+            f"drukt {format(reported, 'g')}% (anders afgerond, bijvoorbeeld zodat de delen "
+            "samen 100% zijn)"
+        )
+    return "onverklaard: bwk vindt in de gegevens geen reden voor het verschil"
 
 
 def figure_label(data, figure: str) -> str:
@@ -147,6 +194,12 @@ def figure_label(data, figure: str) -> str:
             "aandeel deelnemers bij ",
         ),
         "generic": ("generic_measures", "measure", "label", ""),
+        "achievement": (
+            "indicators",
+            "indicator",
+            "label",
+            "realisatie als deel van de streefwaarde: ",
+        ),
         "generic_share": ("generic_measures", "measure", "label", "aandeel in de regio: "),
         "income": ("finance_lines", "line", "label", "inkomsten: "),
         "expense": ("finance_lines", "line", "label", "uitgaven: "),

@@ -9,6 +9,7 @@ import pandas as pd
 
 from bwklib.compute import consolidation as cons
 from bwklib.compute import finance
+from bwklib.compute.scoring import band_counts, score_all
 
 FIGURE_COLUMNS = ["year", "scope", "key", "basis", "value", "unit", "source"]
 
@@ -35,19 +36,31 @@ def finance_figures(data, scope: str) -> list[dict]:
             }
         )
     value, how, _ = finance.volunteer_value(data, scope)
-    if how == "berekend":  # a published amount alone is shown, not presented as computed
+    if how:  # a published amount alone is shown as such (basis published), not as computed
         rows.append(
             {
                 "scope": scope,
                 "key": "volunteer_value",
-                "basis": "actual",
+                "basis": "actual" if how == "berekend" else "published",
                 "value": value,
                 "unit": "eur",
                 "source": f"bwklib.compute.finance.volunteer_value <- {data.source('volunteer_hours')}",
             }
         )
+    for line, share in finance.income_chart_shares(data, scope).items():
+        rows.append(
+            {
+                "scope": scope,
+                "key": f"income_chart_share:{line}",
+                "basis": "actual",
+                "value": float(share),
+                "unit": "fraction",
+                "source": "bwklib.compute.finance.income_chart_shares <- "
+                f"{data.source('finance', 'finance_lines', 'volunteer_hours')}",
+            }
+        )
     for line in finance.finance_lines(data, scope).itertuples():
-        for basis in finance.BASES:
+        for basis in (*finance.BASES, finance.VARIANCE):
             rows.append(
                 {
                     "scope": scope,
@@ -153,12 +166,37 @@ def participant_figures(data, scope: str) -> list[dict]:
     ]
 
 
+def band_figures(data, scope: str) -> list[dict]:
+    """How many of the scope's indicators fall in each band, and how many are not scored."""
+    if not cons.has_registration(data, scope):
+        return []
+    scores = score_all(data)
+    scores = scores[scores.location.isin(cons.scope_locations(data, scope))]
+    counts = {**band_counts(scores, data["bands"]).sum(), "unscored": scores.band.isna().sum()}
+    src = (
+        "bwklib.compute.scoring.band_counts <- "
+        f"{data.source('results', 'indicators', 'scoring_rules', 'bands')}"
+    )
+    return [
+        {
+            "scope": scope,
+            "key": f"band:{band}",
+            "basis": "actual",
+            "value": int(counts[band]),
+            "unit": "count",
+            "source": src,
+        }
+        for band in [*data["bands"].band, "unscored"]
+    ]
+
+
 def compute_figures(data, only: list[str] | None = None) -> pd.DataFrame:
     """Every figure of every scope of the year (or of the scopes in `only`), in a fixed order."""
     rows = []
     for scope in only if only is not None else scopes(data):
         rows += finance_figures(data, scope)
         rows += participant_figures(data, scope)
+        rows += band_figures(data, scope)
     df = pd.DataFrame(rows)
     df.insert(0, "year", data.year)
     return df[FIGURE_COLUMNS]

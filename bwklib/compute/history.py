@@ -15,21 +15,47 @@ import pandas as pd
 
 from bwklib import paths
 from bwklib.compute.figures import compute_figures
-from bwklib.inputs.loading import available_years, is_partial_year, load_known_figures, load_year
+from bwklib.errors import DataError
+from bwklib.inputs.loading import (
+    available_years,
+    is_complete_year,
+    is_partial_year,
+    load_known_figures,
+    load_year,
+)
 
 
 @cache
 def figures_of_year(year: int, data_dir: Path) -> pd.DataFrame:
-    """All figures of a year: recomputed for a complete year, as recorded for a partial one."""
-    if is_partial_year(paths.year_dir(data_dir, year)):
-        known = load_known_figures(year, data_dir)
-        return known.drop(columns=["_row"]).assign(year=year)
-    return compute_figures(load_year(year, data_dir))
+    """All figures of a year: recomputed for a complete year, as recorded for a partial one.
+
+    A year whose data does not validate contributes no figures (each is shown as unknown); `bwk run`
+    of that year names its problems.
+    """
+    try:
+        if is_partial_year(paths.year_dir(data_dir, year)):
+            known = load_known_figures(year, data_dir)
+            return known.drop(columns=["_row"]).assign(year=year)
+        return compute_figures(load_year(year, data_dir))
+    except DataError:
+        return pd.DataFrame(columns=["year", "scope", "key", "basis", "value", "unit"])
 
 
 def earlier_years(data, limit: int = 4) -> list[int]:
-    """Up to `limit` years before the current one that have a data folder, ascending."""
-    return [y for y in available_years(data.data_dir) if y < data.year][-limit:]
+    """Up to `limit` earlier years with figures to compare with, ascending.
+
+    A year folder that is empty or only begun (definitions without figures, awaiting `bwk import`)
+    has no figures and is left out; a partial year (known_figures.csv) counts.
+    """
+    years = [
+        y
+        for y in available_years(data.data_dir)
+        if y < data.year
+        and (
+            is_partial_year(paths.year_dir(data.data_dir, y)) or is_complete_year(data.data_dir, y)
+        )
+    ]
+    return years[-limit:]
 
 
 def history_files(data) -> list[Path]:
@@ -68,3 +94,57 @@ def comparison(data, scope: str) -> pd.DataFrame:
     if len(years) > 1:
         table["change"] = table[data.year] - table[years[-2]]
     return table.reset_index(drop=True)
+
+
+def history_figures(data, only: list[str] | None = None) -> pd.DataFrame:
+    """The earlier years' values and the changes each report's comparison shows, as figure rows.
+
+    `earlier:<year>:<key>` is the value of an earlier year (recomputed for a complete year, as
+    recorded in known_figures.csv for a partial one); `change:<key>` is this year's value minus the
+    previous year's. Only values that are known are listed.
+    """
+    from bwklib.compute.figures import FIGURE_COLUMNS, scopes
+
+    years = earlier_years(data)
+    rows = []
+    if not years:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
+    files = {y: "; ".join(relative_files(data, y)) for y in years}
+    for scope in only if only is not None else scopes(data):
+        table = comparison(data, scope)
+        for r in table.itertuples(index=False):
+            values = dict(zip(table.columns, r, strict=True))
+            for year in years:
+                if pd.notna(values[year]):
+                    rows.append(
+                        {
+                            "scope": scope,
+                            "key": f"earlier:{year}:{values['key']}",
+                            "basis": values["basis"],
+                            "value": float(values[year]),
+                            "unit": values["unit"],
+                            "source": f"bwklib.compute.history.figures_of_year <- {files[year]}",
+                        }
+                    )
+            if "change" in values and pd.notna(values["change"]):
+                rows.append(
+                    {
+                        "scope": scope,
+                        "key": f"change:{values['key']}",
+                        "basis": values["basis"],
+                        "value": float(values["change"]),
+                        "unit": values["unit"],
+                        "source": "bwklib.compute.history.comparison <- "
+                        f"{files[years[-1]]}; {data.source('comparison')}",
+                    }
+                )
+    out = pd.DataFrame(rows, columns=[c for c in FIGURE_COLUMNS if c != "year"])
+    out.insert(0, "year", data.year)
+    return out
+
+
+def relative_files(data, year: int) -> list[str]:
+    """The data files of an earlier year, relative to the data folder's parent."""
+    root = data.data_dir.parent
+    folder = paths.year_dir(data.data_dir, year)
+    return [p.relative_to(root).as_posix() for p in sorted(folder.rglob("*.csv"))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import tempfile
@@ -11,17 +13,92 @@ from bwklib import paths
 from bwklib.entry.reader import Entry, csv_text, headers, read_entry, sheet_terms
 from bwklib.entry.sheets import SHEETS, WORKBOOK_GLOB, WORKBOOK_NAME
 from bwklib.errors import DataError, Problem, display
+from bwklib.formulas import neutralise, restore
 from bwklib.inputs.loading import load_year
 from bwklib.inputs.schema import datapackage
 
 
+def read_rows(path: Path) -> list[dict]:
+    """The rows of a CSV file as text (none when it does not exist)."""
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def region_of_row(row: dict, regions_of: dict[str, str]) -> str | None:
+    """The region a row of a workbook table belongs to (by its location, or its own region)."""
+    if "location" in row and row.get("location") in regions_of:
+        return regions_of[row["location"]]
+    return row.get("region")
+
+
+def merged_text(entry: Entry, package: dict, resource: str, regions_of: dict[str, str]) -> str:
+    """A table's CSV text: the workbook's rows, and the rows of the regions it does not hold.
+
+    A workbook made for some regions (bwk new-year --region) replaces only their rows; the other
+    regions' rows stay as the year's file has them, in their order. New locations of the
+    workbook's regions come where its first location stood, or at the end.
+    """
+    names = [f["name"] for f in package[resource]["schema"]["fields"]]
+    if entry.regions is None:
+        return csv_text(names, entry.tables[resource])
+    mine = [[neutralise(row.texts.get(x, "")) for x in names] for row in entry.tables[resource]]
+    out, placed = [], False
+    for row in read_rows(entry.year_dir / package[resource]["path"]):
+        if region_of_row(row, regions_of) not in entry.regions:
+            out.append([neutralise(restore(row.get(x) or "")) for x in names])
+        elif not placed and resource == "locations":
+            out += mine
+            placed = True
+    if not placed:
+        out += mine
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows(out)
+    return buf.getvalue()
+
+
+def locations_by_region(entry: Entry, package: dict) -> dict[str, str]:
+    """Location -> region, from the year's locations.csv and the workbook's Locaties sheet."""
+    rows = read_rows(entry.year_dir / package["locations"]["path"])
+    regions_of = {r["location"]: r["region"] for r in rows}
+    regions_of.update({r.texts["location"]: r.texts["region"] for r in entry.tables["locations"]})
+    return regions_of
+
+
+def pending_regions(entry: Entry, files: dict[str, str], package: dict) -> list[str]:
+    """Regions of the year whose figures are still to be imported from a workbook of their own.
+
+    A region whose locations all lack finance rows (every location has some once imported) and
+    that the workbook does not hold.
+    """
+    if entry.regions is None:
+        return []
+    text = files.get(package["locations"]["path"], "")
+    locations = list(csv.DictReader(io.StringIO(text, newline="")))
+    finance = {
+        r["location"]
+        for r in csv.DictReader(io.StringIO(files[package["finance"]["path"]], newline=""))
+    }
+    waiting = []
+    for r in read_rows(entry.year_dir / package["regions"]["path"]):
+        locs = [x["location"] for x in locations if x["region"] == r["region"]]
+        if r["region"] not in entry.regions and locs and not finance & set(locs):
+            waiting.append(r["region"])
+    return waiting
+
+
 def table_files(entry: Entry, package: dict) -> dict[str, str]:
     """File name -> CSV text of every table the workbook fills, plus an empty published.csv when
-    the year has none."""
+    the year has none. A workbook of some regions keeps the other regions' rows."""
     files = {}
+    regions_of = locations_by_region(entry, package)
     for sheet in SHEETS:
-        names = [f["name"] for f in package[sheet.resource]["schema"]["fields"]]
-        files[package[sheet.resource]["path"]] = csv_text(names, entry.tables[sheet.resource])
+        files[package[sheet.resource]["path"]] = merged_text(
+            entry, package, sheet.resource, regions_of
+        )
     published = package["published"]
     if not (entry.year_dir / published["path"]).exists():
         files[published["path"]] = csv_text([f["name"] for f in published["schema"]["fields"]], [])
@@ -43,8 +120,12 @@ def relabel(p: Problem, entry: Entry, staged: Path, package: dict) -> Problem:
     return Problem(file, p.row, p.column, p.value, sheet_terms(p.expected, package))
 
 
-def stage(entry: Entry, files: dict[str, str], tmp: Path) -> Path:
-    """A copy of the data folder in tmp with the year's new files in place; returns its year folder."""
+def stage(entry: Entry, files: dict[str, str], tmp: Path, waiting: list[str] | None = None) -> Path:
+    """A copy of the data folder in tmp with the year's new files in place; returns its year folder.
+
+    The locations of regions still waiting for their own import are left out of the staged copy,
+    so that the regions imported are checked completely and the waiting ones not yet.
+    """
     shutil.copy2(entry.data_dir / paths.DATAPACKAGE, tmp / paths.DATAPACKAGE)
     shutil.copytree(paths.config_dir(entry.data_dir), paths.config_dir(tmp))
     staged = paths.year_dir(tmp, entry.year)
@@ -52,6 +133,15 @@ def stage(entry: Entry, files: dict[str, str], tmp: Path) -> Path:
     shutil.copytree(entry.year_dir, staged, ignore=ignore)
     for name, text in files.items():
         (staged / name).write_text(text, encoding="utf-8", newline="")
+    if waiting:
+        path = staged / "locations.csv"
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(r for r in rows if r["region"] not in waiting)
+        path.write_text(buf.getvalue(), encoding="utf-8", newline="")
     return staged
 
 
@@ -65,7 +155,7 @@ def cross_check(entry: Entry, files: dict[str, str], package: dict) -> None:
     """
     with tempfile.TemporaryDirectory(prefix="bwk-invoer-") as tmp:
         root = Path(tmp).resolve()
-        staged = stage(entry, files, root)
+        staged = stage(entry, files, root, pending_regions(entry, files, package))
         try:
             load_year(entry.year, root)
         except DataError as e:
@@ -136,7 +226,8 @@ def import_workbook(workbook: Path) -> list[Path]:
     """
     entry, files = check_workbook(workbook)
     written = write_files(entry.year_dir, files)
-    load_year(entry.year, entry.data_dir)
+    if not pending_regions(entry, files, datapackage(entry.data_dir)):
+        load_year(entry.year, entry.data_dir)
     return written
 
 

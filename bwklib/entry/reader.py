@@ -19,6 +19,7 @@ from bwklib.entry.sheets import (
     fields_of,
     list_resources,
     references,
+    workbook_regions,
 )
 from bwklib.entry.xlsx import (
     UNCACHED,
@@ -57,6 +58,7 @@ class Entry:
     data_dir: Path
     tables: dict[str, list[SheetRow]] = field(default_factory=dict)
     uncached: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    regions: list[str] | None = None  # the regions whose rows it holds; None: every region
 
     @property
     def year_dir(self) -> Path:
@@ -297,6 +299,26 @@ def check_sheet(ws, sheet: Sheet, entry: Entry, package, known, unregistered, pr
     return parsed
 
 
+def check_region_of_locations(rows: list[SheetRow], entry: Entry, problems: list[Problem]) -> None:
+    """A workbook of some regions holds only their locations (its import changes only their rows)."""
+    if entry.regions is None:
+        return
+    sheet = SHEET_OF["locations"]
+    for row in rows:
+        region = row.texts.get("region", "")
+        if region and region not in entry.regions:
+            problems.append(
+                Problem(
+                    sheet.label(entry.workbook),
+                    row.number,
+                    sheet.columns["region"],
+                    region,
+                    "deze werkmap is voor regio " + ", ".join(entry.regions) + "; zet een "
+                    "locatie van een andere regio in de werkmap van die regio",
+                )
+            )
+
+
 def check_sheets(wb, entry: Entry, package: dict, known: dict, problems: list[Problem]) -> None:
     """Read and check every sheet, the locations first; problems per sheet in row order."""
     unregistered: set[str] = set()
@@ -311,6 +333,7 @@ def check_sheets(wb, entry: Entry, package: dict, known: dict, problems: list[Pr
         problems += sorted(found, key=lambda p: p.row or 0)
         if sheet.resource == "locations" and parsed is not None:
             rows = entry.tables["locations"]
+            check_region_of_locations(rows, entry, problems)
             known["locations"] = [r.texts["location"] for r in rows if r.texts["location"]]
             unregistered = {r["location"] for r in parsed if r["results_registered"] is False}
 
@@ -331,7 +354,7 @@ def read_entry(workbook: Path) -> Entry:
         raise DataError(problems)
     year, data_dir = located
     package = datapackage(data_dir)
-    entry = Entry(Path(workbook), year, data_dir)
+    entry = Entry(Path(workbook), year, data_dir, regions=workbook_regions(wb))
     entry.uncached = uncached_formulas(workbook, wb)
     known = read_definitions(entry.year_dir, package, definition_names(package), problems)
     known = {

@@ -22,6 +22,8 @@ BOOLEAN_WORDS = {
     "onwaar": "false",
 }
 SPARE_ROWS = 200
+REGIONS_PROPERTY = "bwk-regio's"
+"""Custom document property of a workbook: the regions (comma-separated) whose rows it holds."""
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 INFO_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -228,3 +230,11 @@ def list_resources(package: dict) -> list[tuple[str, str]]:
 def describe(row: dict) -> str:
     """A definition row's Dutch description (its label or name)."""
     return str(row.get("label") or row.get("name") or "")
+
+
+def workbook_regions(wb) -> list[str] | None:
+    """The regions whose rows a workbook holds (None: a workbook without the property, all)."""
+    for prop in getattr(wb, "custom_doc_props", []):
+        if prop.name == REGIONS_PROPERTY:
+            return [r for r in str(prop.value or "").split(",") if r]
+    return None

@@ -18,6 +18,7 @@ from bwklib.entry.sheets import (
     INSTRUCTIONS,
     LISTS,
     NO,
+    REGIONS_PROPERTY,
     SHEETS,
     SPARE_ROWS,
     WORKBOOK_NAME,
@@ -54,10 +55,33 @@ def prefill(
     rows: list[dict] = [{}]
     for f in primary_key(package, sheet.resource):
         resource, id_field = refs[f]
-        rows = [{**r, f: d[id_field]} for r in rows for d in definitions[resource]]
+        rows = [
+            {**r, f: d[id_field]}
+            for r in rows
+            for d in definitions[resource]
+            if applies_to(r, d, definitions)
+        ]
     key = primary_key(package, sheet.resource)
     extra = carried.get(sheet.resource, {})
     return [{**r, **extra.get(tuple(r[k] for k in key), {})} for r in rows]
+
+
+def applies_to(row: dict, definition: dict, definitions: dict[str, list[dict]]) -> bool:
+    """Whether a definition belongs on a prefilled row: one of another region does not.
+
+    The row's region is that of its location (or its own `region` code); a definition applies to
+    it when its `region` is empty (every region) or the same (see bwklib.compute.regions).
+    """
+    own = definition.get("region") or ""
+    if not own or "location" in definition:  # a location row itself starts the row
+        return True
+    if "location" in row:
+        region = {d["location"]: d["region"] for d in definitions.get("locations", [])}.get(
+            row["location"]
+        )
+    else:
+        region = row.get("region")
+    return region is None or own == region
 
 
 def list_columns(package: dict, definitions: dict) -> list[tuple[str, str, list]]:
@@ -222,6 +246,14 @@ def write_sheet(wb, package, sheet, definitions, carried, ranges) -> None:
     protect(ws, get_column_letter(len(columns)), last)
 
 
+def only_region(resource: str, definition: dict) -> str:
+    """' (alleen regio X)' for a definition of one region; locations name their region anyway."""
+    region = definition.get("region") or ""
+    return (
+        f"  (alleen regio {region})" if region and resource not in ("locations", "regions") else ""
+    )
+
+
 def instruction_lines(year: int, package: dict, definitions: dict) -> list[tuple[str, str]]:
     """The instruction sheet as (style, text) lines; style is title, heading, code or text."""
     name = WORKBOOK_NAME.format(year=year)
@@ -273,7 +305,10 @@ def instruction_lines(year: int, package: dict, definitions: dict) -> list[tuple
     lines += [("text", f"{s.title}: {s.explanation}") for s in SHEETS]
     for resource, id_field in list_resources(package):
         lines.append(("heading", f"Codes: {package[resource]['title']}"))
-        lines += [("code", f"{d[id_field]}  —  {describe(d)}") for d in definitions[resource]]
+        lines += [
+            ("code", f"{d[id_field]}  —  {describe(d)}{only_region(resource, d)}")
+            for d in definitions[resource]
+        ]
     return lines
 
 
@@ -305,6 +340,7 @@ def build_workbook(
     package: dict,
     definitions: dict[str, list[dict]],
     carried: dict | None = None,
+    regions: list[str] | None = None,
 ) -> Path:
     """Write the data-entry workbook of a year.
 
@@ -322,6 +358,9 @@ def build_workbook(
     carried : dict, optional
         Resource name -> {primary-key tuple: {field: value}}: values carried over from last year,
         e.g. the targets of the results.
+    regions : list of str, optional
+        The regions whose rows the workbook holds (stored in the workbook, so that `bwk import`
+        replaces only their rows); default the regions in `definitions`.
 
     Returns
     -------
@@ -338,5 +377,10 @@ def build_workbook(
     text_only(wb)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = "bwk"
+    from openpyxl.packaging.custom import StringProperty
+
+    if regions is None:
+        regions = [r["region"] for r in definitions.get("regions", [])]
+    wb.custom_doc_props.append(StringProperty(name=REGIONS_PROPERTY, value=",".join(regions)))
     wb.save(path)
     return Path(path)

@@ -14,7 +14,7 @@ import pandas as pd
 from bwklib import paths
 from bwklib.errors import DataError, Problem, display, file_problem
 from bwklib.inputs.schema import datapackage, parse_table, read_text
-from bwklib.inputs.stories import read_stories, story_paths
+from bwklib.inputs.stories import check_figures, read_stories, story_paths
 
 
 @dataclass
@@ -150,7 +150,7 @@ def check_foreign_keys(data: YearData, problems: list[Problem]) -> None:
                 continue
             known = set(data[ref["resource"]][ref["fields"][0]])
             for _, row in data[name].iterrows():
-                if row[col] not in known:
+                if row[col] not in known and row[col] != "":  # empty: optional, e.g. every region
                     problems.append(
                         Problem(
                             display(data.path(name)),
@@ -235,6 +235,7 @@ def load_year(year: int, data_dir: Path = paths.DATA_DIR) -> YearData:
         scopes = set(data["locations"].location) | set(data["regions"].region)
         data.stories = read_stories(folder, scopes, problems, display)
         data.story_files = {k: v for k, v in story_paths(folder).items() if k in data.stories}
+        check_figures(data, problems, display)
     if not problems:
         from bwklib.inputs.validation import check_consistency
 

@@ -281,14 +281,20 @@ def csv_records(text: str, shown: str, problems: list[Problem]) -> list[list[str
 
 
 def parse_table(text: str, resource: dict, shown: str, problems: list[Problem]) -> list[dict]:
-    """Check header, row shape, cell types and the primary key of one CSV text."""
+    """Check header, row shape, cell types and the primary key of one CSV text.
+
+    A field marked `optionalColumn` in the schema (the `region` of the definition files) may be left
+    out of the header, and trailing cells of such fields may be left out of a row; they then read
+    as empty.
+    """
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
     records = csv_records(text, shown, problems)
     if not records:
         return []
     header, reader = records[0], records[1:]
-    missing = [n for n in names if n not in header]
+    absent = [f["name"] for f in fields if f.get("optionalColumn") and f["name"] not in header]
+    missing = [n for n in names if n not in header and n not in absent]
     extra = [h for h in header if h not in names]
     for n in missing:
         problems.append(
@@ -316,6 +322,10 @@ def parse_table(text: str, resource: dict, shown: str, problems: list[Problem]) 
     for number, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
+        if len(cells) < len(header) and all(
+            specs[h].get("optionalColumn") for h in header[len(cells) :]
+        ):  # trailing optional cells (region) may be left out: the row applies to every region
+            cells = [*cells, *[""] * (len(header) - len(cells))]
         if len(cells) != len(header):
             problems.append(
                 Problem(
@@ -332,6 +342,11 @@ def parse_table(text: str, resource: dict, shown: str, problems: list[Problem]) 
         row, ok = {"_row": number}, True
         for name, value in zip(header, cells, strict=True):
             out, expected = convert(value, specs[name])
+            if expected and specs[name].get("optionalColumn"):
+                expected += (
+                    "; staat hier tekst uit een andere kolom, let dan op komma's in tekst: zet die "
+                    "tekst tussen aanhalingstekens"
+                )
             if expected:
                 problems.append(Problem(shown, number, name, value, f"verwacht {expected}"))
                 ok = False
@@ -351,5 +366,5 @@ def parse_table(text: str, resource: dict, shown: str, problems: list[Problem]) 
             )
             continue
         seen[ident] = number
-        rows.append(row)
+        rows.append({**row, **dict.fromkeys(absent, "")})
     return rows

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bwklib.compute.regions import DEFINITION_ID, applies
 from bwklib.compute.scoring import parse_value, rule_for
 from bwklib.errors import Problem
 from bwklib.inputs.limits import check_limits
@@ -23,6 +24,8 @@ PER_LOCATION_TABLES = ("results", "participants_activity", "participants_housing
 def check_consistency(data, problems: list[Problem]) -> None:
     """Run every cross-file check on a year whose files each passed the schema."""
     check_ids(data, problems)
+    check_region_definitions(data, problems)
+    check_regions_entered(data, problems)
     check_registration(data, problems)
     check_finance_complete(data, problems)
     check_results_parse(data, problems)
@@ -70,8 +73,14 @@ def check_registration(data, problems: list[Problem]) -> None:
                     "of zet results_registered op true",
                 )
             )
-    indicators = list(data["indicators"].indicator)
-    for loc in locs.loc[locs.results_registered.astype(bool), "location"]:
+    waiting = set(regions_without_figures(data))
+    for loc, region in locs.loc[
+        locs.results_registered.astype(bool), ["location", "region"]
+    ].values:
+        if region in waiting:  # said once, by check_regions_entered
+            continue
+        indicators = data["indicators"]
+        indicators = list(indicators.loc[applies(indicators, region), "indicator"])
         have = set(data["results"].loc[data["results"].location == loc, "indicator"])
         missing = [i for i in indicators if i not in have]
         if missing:
@@ -86,10 +95,52 @@ def check_registration(data, problems: list[Problem]) -> None:
             )
 
 
+def regions_without_figures(data) -> list[str]:
+    """Regions with locations none of which has a row in finance.csv: figures not entered yet."""
+    with_rows = set(data["finance"].location)
+    locs = data["locations"]
+    return [
+        r
+        for r in data["regions"].region
+        if (mine := set(locs.loc[locs.region == r, "location"])) and not mine & with_rows
+    ]
+
+
+def check_regions_entered(data, problems: list[Problem]) -> None:
+    """One message for a region whose figures are not entered at all (its workbook not imported)."""
+    folder = data.path("finance").parent
+    books = sorted(p.name for p in folder.glob("invoer-*.xlsx"))
+    for region in regions_without_figures(data):
+        own = [b for b in books if b.endswith(f"-{region}.xlsx")] or [
+            b for b in books if b.count("-") == 1
+        ]
+        hint = (
+            f"lees de ingevulde werkmap in: bwk import {folder.name}/{own[0]}"
+            if own
+            else "vul hun cijfers in (finance.csv, results.csv en de andere bestanden per locatie)"
+        )
+        problems.append(
+            Problem(
+                where(data, "finance"),
+                None,
+                "location",
+                None,
+                f"van regio {region} zijn nog geen cijfers ingevoerd (geen enkele locatie van de "
+                f"regio heeft regels); {hint}, of haal de regio en haar locaties uit regions.csv "
+                "en locations.csv als zij dit jaar niet meedoet",
+            )
+        )
+
+
 def check_finance_complete(data, problems: list[Problem]) -> None:
-    """Every location has a budget and actual for every finance line (0 where nothing was spent)."""
-    lines = list(data["finance_lines"].line)
-    for loc in data["locations"].location:
+    """Every location has a budget and actual for every finance line of its region (0 where nothing
+    was spent); lines of another region do not apply to it (check_region_definitions)."""
+    waiting = set(regions_without_figures(data))
+    for loc, region in data["locations"][["location", "region"]].values:
+        if region in waiting:  # said once, by check_regions_entered
+            continue
+        defined = data["finance_lines"]
+        lines = list(defined.loc[applies(defined, region), "line"])
         have = set(data["finance"].loc[data["finance"].location == loc, "line"])
         missing = [x for x in lines if x not in have]
         if missing:
@@ -216,3 +267,84 @@ def check_published_scopes(data, problems: list[Problem]) -> None:
                     "verwacht een locatie- of regio-id",
                 )
             )
+
+
+# Which definition each table's rows refer to, and in which column: (table, column, definition table).
+REGION_REFERENCES = (
+    ("results", "indicator", "indicators"),
+    ("participants_activity", "activity_type", "activity_types"),
+    ("participants_housing", "housing_corporation", "housing_corporations"),
+    ("generic_counts", "measure", "generic_measures"),
+    ("finance", "line", "finance_lines"),
+)
+# Definitions that refer to other definitions: (table, column, definition table).
+DEFINITION_REFERENCES = (
+    ("indicators", "section", "indicator_sections"),
+    ("key_ratio_lines", "ratio", "key_ratios"),
+    ("key_ratio_lines", "line", "finance_lines"),
+)
+
+
+def owner_of(data, table: str) -> dict[str, str]:
+    """Definition id -> the region it belongs to ('' for every region)."""
+    frame = data[table]
+    owners = frame["region"].fillna("") if "region" in frame.columns else ""
+    return dict(zip(frame[DEFINITION_ID[table]], pd.Series(owners, index=frame.index), strict=True))
+
+
+def check_region_definitions(data, problems: list[Problem]) -> None:
+    """A location uses only the definitions of its own region (or of every region).
+
+    An Utrecht location cannot report on an Amsterdam funder line, and a definition of every region
+    cannot be built from a part of one region (an indicator of every region in a section of one).
+    """
+    region_of = dict(zip(data["locations"].location, data["locations"].region, strict=True))
+    for table, column, defs in REGION_REFERENCES:
+        owners = owner_of(data, defs)
+        for row in data[table].itertuples():
+            owner, region = owners.get(getattr(row, column), ""), region_of.get(row.location)
+            if owner and region and owner != region:
+                problems.append(
+                    Problem(
+                        where(data, table),
+                        row._1,
+                        column,
+                        getattr(row, column),
+                        f"hoort bij regio {owner} ({where(data, defs)}), maar locatie "
+                        f"{row.location} hoort bij regio {region}; verwijder de regel of "
+                        f"maak de definitie voor alle regio's (laat de kolom region leeg)",
+                    )
+                )
+    for row in data["finance_region"].itertuples():
+        owner = owner_of(data, "finance_lines").get(row.line, "")
+        if owner and owner != row.region:
+            problems.append(
+                Problem(
+                    where(data, "finance_region"),
+                    row._1,
+                    "line",
+                    row.line,
+                    f"hoort bij regio {owner} (finance_lines.csv), niet bij regio {row.region}",
+                )
+            )
+    for table, column, defs in DEFINITION_REFERENCES:
+        owners = owner_of(data, defs)
+        frame = data[table]
+        mine = (
+            frame["region"].fillna("") if "region" in frame.columns else pd.Series("", frame.index)
+        )
+        for row, own in zip(frame.itertuples(), mine, strict=True):
+            other = owners.get(getattr(row, column), "")
+            if other and other != own:
+                scope = f"regio {own}" if own else "alle regio's"
+                problems.append(
+                    Problem(
+                        where(data, table),
+                        row._1,
+                        column,
+                        getattr(row, column),
+                        f"hoort bij regio {other} ({where(data, defs)}), maar deze regel geldt "
+                        f"voor {scope}; geef de regel dezelfde regio of maak de definitie voor "
+                        "alle regio's",
+                    )
+                )

@@ -7,6 +7,7 @@ from bwklib.compute import consolidation as cons
 from bwklib.compute import finance as fin
 from bwklib.compute.checks import compute_checks, figure_label
 from bwklib.compute.figures import compute_figures
+from bwklib.compute.regions import definitions
 from bwklib.inputs.loading import YearData
 from bwklib.report.formatting import (
     esc,
@@ -21,9 +22,14 @@ from bwklib.report.html import Html, block
 
 def formulas(data: YearData, scope: str) -> Html:
     """For auditors: each key figure with the formula and the amounts that produced it."""
+    if not cons.scope_locations(data, scope):
+        return block(
+            f'<p class="notice">{esc(cons.scope_name(data, scope))} heeft in {data.year} nog '
+            "geen buurtwerkkamers: er is niets te berekenen.</p>"
+        )
     table = fin.finance_lines(data, scope)
     figs = fin.key_figures(data, scope)
-    labels = table.set_index("line")["label"]
+    labels = definitions(data, "finance_lines", scope).set_index("line")["label"]
     rows = []
     for basis, nl in (("budget", "begroting"), ("actual", "realisatie")):
         inc, exp = figs[("income_total", basis)], figs[("expense_total", basis)]
@@ -34,8 +40,8 @@ def formulas(data: YearData, scope: str) -> Html:
                 format_eur(figs[("balance", basis)]),
             ]
         )
-        for r in data["key_ratios"].itertuples():
-            parts, total = fin.ratio_components(data, table, r.ratio, basis)
+        for r in definitions(data, "key_ratios", scope).itertuples():
+            parts, total = fin.ratio_components(data, table, r.ratio, basis, scope)
             terms = " + ".join(f"{labels[k]} {format_eur(v)}" for k, v in parts.items())
             exact = f"{figs[(r.ratio, basis)] * 100:.2f}".replace(".", ",")
             rows.append(
@@ -71,15 +77,19 @@ def audit_section(data: YearData, scope: str) -> Html:
     if bad.empty:
         return block(summary)
     rows = []
+    units |= {(c.scope, f"{c.key}.{c.basis}"): c.unit for c in data["claims"].itertuples()}
     for c in bad.itertuples():
         unit = units[(c.scope, c.figure)]
         status = "wijkt af" if c.status == "differs" else "niet na te rekenen"
+        claim = isinstance(c.reported, str)  # a claim as printed: 'bijna 17', '20-40'
         rows.append(
             [
                 cons.scope_name(data, c.scope),
                 figure_label(data, c.figure),
                 c.source_location,
-                format_figure(c.reported, unit),
+                c.reported + ("%" if unit == "percent" else "")
+                if claim
+                else format_figure(c.reported, unit),
                 format_figure(c.recomputed, unit),
                 status,
                 c.note,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from bwklib.compute import consolidation as cons
 from bwklib.compute import finance as fin
+from bwklib.compute.regions import definitions
 from bwklib.inputs.loading import YearData
 from bwklib.report.formatting import (
     esc,
@@ -17,8 +16,18 @@ from bwklib.report.formatting import (
 from bwklib.report.html import Html, block
 
 
+def no_locations(data: YearData, scope: str) -> Html:
+    """The Dutch notice for a region without locations: there is nothing to add up yet."""
+    return block(
+        f'<p class="notice">{esc(cons.scope_name(data, scope))} heeft in {data.year} nog geen '
+        "buurtwerkkamers, dus ook geen inkomsten en uitgaven.</p>"
+    )
+
+
 def finance_table(data: YearData, scope: str) -> Html:
     """Income and expense lines with budget, actual, variance and notes; totals and balance."""
+    if not cons.scope_locations(data, scope):
+        return no_locations(data, scope)
     table = fin.finance_lines(data, scope)
     figs = fin.key_figures(data, scope)
     header = ["", "Begroting", "Realisatie", "Verschil", "Toelichting"]
@@ -40,12 +49,12 @@ def finance_table(data: YearData, scope: str) -> Html:
                 ]
             )
             classes.append([""] * 5)
-        b, a = figs[(key, "budget")], figs[(key, "actual")]
-        rows.append(["Totaal", format_eur(b), format_eur(a), format_signed_eur(a - b), ""])
+        b, a, v = (figs[(key, basis)] for basis in ("budget", "actual", "variance"))
+        rows.append(["Totaal", format_eur(b), format_eur(a), format_signed_eur(v), ""])
         classes.append(["total"] * 5)
-    b, a = figs[("balance", "budget")], figs[("balance", "actual")]
+    b, a, v = (figs[("balance", basis)] for basis in ("budget", "actual", "variance"))
     rows.append(
-        ["Saldo inkomsten - uitgaven", format_eur(b), format_eur(a), format_signed_eur(a - b), ""]
+        ["Saldo inkomsten - uitgaven", format_eur(b), format_eur(a), format_signed_eur(v), ""]
     )
     classes.append(["total"] * 5)
     return block(html_table(header, rows, classes, numeric={1, 2, 3}))
@@ -53,6 +62,8 @@ def finance_table(data: YearData, scope: str) -> Html:
 
 def key_ratios_table(data: YearData, scope: str) -> Html:
     """The three key ratios (SROI, indirect costs, investment in people) as % of total expenses."""
+    if not cons.scope_locations(data, scope):
+        return no_locations(data, scope)
     figs = fin.key_figures(data, scope)
     rows = [
         [
@@ -61,7 +72,7 @@ def key_ratios_table(data: YearData, scope: str) -> Html:
             format_percent(figs[(r.ratio, "actual")]),
             r.explanation,
         ]
-        for r in data["key_ratios"].itertuples()
+        for r in definitions(data, "key_ratios", scope).itertuples()
     ]
     return block(
         html_table(["Kengetal", "Begroting", "Realisatie", "Toelichting"], rows, numeric={1, 2})
@@ -72,6 +83,8 @@ def finance_chart(data: YearData, scope: str) -> Html:
     """Budget against actual per expense line."""
     from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
+    if not cons.scope_locations(data, scope):
+        return Html("")
     table = fin.finance_lines(data, scope)
     return block(
         charts.budget_actual_chart(
@@ -85,14 +98,15 @@ def income_chart(data: YearData, scope: str) -> Html:
     """Actual income per funder, and the valued volunteer hours where the data has them."""
     from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
+    if not cons.scope_locations(data, scope):
+        return Html("")
     table = fin.finance_lines(data, scope)
-    income = table[table.kind == "income"].set_index("line")["actual"].astype(float)
+    income = fin.income_chart_values(data, scope)
     labels = list(table[table.kind == "income"].chart_label)
     value, how, note = fin.volunteer_value(data, scope)
     parts = []
     title = f"Inkomsten {data.year} — {cons.scope_name(data, scope)}"
     if value is not None:
-        income = pd.concat([income, pd.Series({"vrijwilligersuren": value})])
         labels.append("Ureninvestering bewoners / vrijwilligers")
         title = (
             f"Inkomsten {data.year} en vrijwilligersuren in euro's — {cons.scope_name(data, scope)}"
@@ -102,7 +116,17 @@ def income_chart(data: YearData, scope: str) -> Html:
             f"<p><small>Ureninvestering bewoners / vrijwilligers: {format_eur(value)}, "
             f"{shown}. {esc(note)}</small></p>"
         )
+    elif cons.is_region(data, scope):  # never another year's value: entered for this year, or not
+        parts.append(
+            f"<p><small>Ureninvestering bewoners / vrijwilligers: niet ingevuld voor {data.year} "
+            f"(data/{data.year}/volunteer_hours.csv).</small></p>"
+        )
     chart = charts.hbar(
-        income, labels, title, "Bedrag in euro's", annotate=format_eur, shares=cons.shares(income)
+        income,
+        labels,
+        title,
+        "Bedrag in euro's",
+        annotate=format_eur,
+        shares=fin.income_chart_shares(data, scope),
     )
     return block(chart, *parts)

@@ -43,9 +43,19 @@ def counts_table(
 
 
 def no_counts(data: YearData, scope: str) -> Html:
-    """Short notice in a counts section of a location without registration."""
+    """Short notice in a counts section of a scope without registration."""
+    if not cons.is_region(data, scope):
+        return block(
+            '<p class="notice">Voor deze locatie zijn dit jaar geen aantallen geregistreerd.</p>'
+        )
+    if not cons.scope_locations(data, scope):
+        return block(
+            f'<p class="notice">{esc(cons.scope_name(data, scope))} heeft in {data.year} nog geen '
+            "buurtwerkkamers, dus ook geen aantallen.</p>"
+        )
     return block(
-        '<p class="notice">Voor deze locatie zijn dit jaar geen aantallen geregistreerd.</p>'
+        '<p class="notice">Geen van de buurtwerkkamers van deze regio heeft dit jaar aantallen '
+        "geregistreerd.</p>"
     )
 
 
@@ -95,7 +105,7 @@ def generic_section(data: YearData, scope: str) -> Html:
     )
     return block(
         table,
-        f"<p><small>Toelichting bij de gekozen waarden:</small></p><ul><small>{items}</small></ul>"
+        f'<p class="note">Toelichting bij de gekozen waarden:</p><ul class="note">{items}</ul>'
         if items
         else "",
     )
@@ -105,6 +115,8 @@ def generic_charts(data: YearData, region: str) -> Html:
     """Small multiples of the generic counts per location (the appendix 'Resultaten in beeld')."""
     from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
+    if not cons.has_registration(data, region):
+        return no_counts(data, region)
     wide = cons.counts_by_location(data, "generic_counts", "measure", "value", region)
     labels = list(data["generic_measures"].set_index("measure").loc[wide.index, "chart_label"])
     names = [cons.scope_name(data, c) for c in wide.columns]

@@ -20,7 +20,25 @@ class TestScoresCsv:
     def test_columns(self, exported):
         scores, _, out = exported
         header = (out / "scores.csv").read_text(encoding="utf-8").splitlines()[0]
-        assert header == "year,location,indicator,label,section,result,target,achievement,band"
+        assert header == (
+            "year,location,indicator,label,section,result,target,achievement,band,rule,source"
+        )
+
+    def test_rule_and_source(self, exported):
+        scores, _, _ = exported
+        ratio = next(r for r in scores if r["indicator"] == "doorverwezen-bewoners")
+        assert ratio["rule"] == "ratio-vs-count"
+        assert {r["rule"] for r in scores} <= {
+            "count-vs-count",
+            "ratio-vs-count",
+            "threshold-vs-count",
+            "threshold-vs-threshold",
+            "text-vs-text",
+        }
+        assert all(
+            r["source"].startswith("bwklib.compute.scoring.score_location <- data/2019/results.csv")
+            for r in scores
+        )
 
     def test_one_row_per_location_and_indicator(self, exported):
         scores, _, _ = exported

@@ -142,6 +142,7 @@ class TestCommandLine:
             "figures.csv",
             "checks.csv",
             "provenance.json",
+            "datapackage.json",
         }
 
     def test_validate(self, tmp_path):
