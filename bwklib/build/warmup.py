@@ -42,7 +42,7 @@ def new_pool(jobs: int) -> ProcessPoolExecutor:
         max_workers=max(1, jobs),
         mp_context=context,
         initializer=die_with_parent,
-        initargs=(_CANCEL,),
+        initargs=(_CANCEL, os.getpid()),
     )
 
 
@@ -139,18 +139,19 @@ def sample_notebook():
     return v4.new_notebook(cells=[v4.new_markdown_cell("## Kop\n\nTekst."), code])
 
 
-def die_with_parent(cancel=None) -> None:
-    """Worker initializer: die with the parent (bwklib.build.worker.die_with_parent), and the kernel
-    with the worker; remember the pool's cancel event.
+def die_with_parent(cancel=None, parent: int | None = None) -> None:
+    """Worker initializer: die with the parent (bwklib.build.guard.die_with_parent, also when the
+    parent died before this line), and the kernel with the worker; remember the pool's cancel event.
 
     A warmed worker has a kernel from its first second, so a run killed early must not leave it:
-    on SIGTERM (sent when the parent dies) the worker stops its kernel before it exits.
+    its kernel dies with it (guard.kernel_preexec); on SIGTERM (an interrupted run) the worker
+    stops its kernel before it exits.
     """
     global _CANCEL
-    from bwklib.build.worker import die_with_parent
+    from bwklib.build import guard
 
+    guard.die_with_parent(parent)
     _CANCEL = cancel
-    die_with_parent()
     signal.signal(signal.SIGTERM, stop_kernel_and_exit)
 
 
