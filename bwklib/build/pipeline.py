@@ -172,7 +172,7 @@ def run(
             inputs_read = snapshot.take(data_dir, year, copy, notebook_dir)
             inputs.update(snapshot.digests(inputs_read))
             data = inputs_read.load(year)
-            tasks = plan(data, notebook_dir)  # data_dir relative to the kernels' folder
+            tasks = plan(data, inputs_read.notebook_dir)  # data_dir relative to the kernels' folder
             checkpoint("snapshot-taken")
             (staging / "notebooks").mkdir()
             write_exports(data, staging)
