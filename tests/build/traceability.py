@@ -43,17 +43,21 @@ def shown_forms(figures, scores, checks) -> set[str]:
 
 
 class Cells(HTMLParser):
-    """The texts of the right-aligned (numeric) cells of every table."""
+    """The texts of the right-aligned (numeric) cells of every table (a band's mark left out)."""
 
     def __init__(self):
         super().__init__()
-        self.cells, self.current = [], None
+        self.cells, self.current, self.nested = [], None, 0
 
     def handle_starttag(self, tag, attrs):
         if tag == "td":
-            self.current = ["num" in (dict(attrs).get("class") or "").split(), ""]
+            self.current, self.nested = ["num" in (dict(attrs).get("class") or "").split(), ""], 0
+        elif tag == "span" and self.current is not None:
+            self.nested += 1  # the band's symbol and its name for screen readers
 
     def handle_endtag(self, tag):
+        if tag == "span" and self.current is not None:
+            self.nested -= 1
         if tag == "td" and self.current is not None:
             numeric, text = self.current
             if numeric and text.strip() not in ("", "–", "—"):
@@ -61,7 +65,7 @@ class Cells(HTMLParser):
             self.current = None
 
     def handle_data(self, data):
-        if self.current is not None:
+        if self.current is not None and not self.nested:
             self.current[1] += data
 
 
