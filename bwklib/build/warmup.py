@@ -65,17 +65,23 @@ def current() -> ProcessPoolExecutor | None:
 
 
 def stop() -> None:
-    """Stop the pool: cancel what has not started, let each worker finish its current task.
+    """Stop the pool at once: cancel what has not started and end the workers.
 
-    Also when interrupted: a worker ends its kernel only when it exits normally, and a warming
-    task is short. (Tasks that execute notebooks are ended by `run_tasks` itself.)
+    Each warmed worker ends its kernel when it gets SIGTERM (`stop_kernel_and_exit`), so nothing
+    waits for a kernel that is still starting, and nothing is left running.
     """
     global _POOL
     pool, _POOL = _POOL, None
-    if pool is not None:
-        if _CANCEL is not None:
-            _CANCEL.set()  # a worker still warming skips its remaining steps
-        pool.shutdown(wait=True, cancel_futures=True)
+    if pool is None:
+        return
+    if _CANCEL is not None:
+        _CANCEL.set()  # a worker between two warming steps skips the rest
+    processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=30)
 
 
 def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
@@ -120,6 +126,7 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
             )
         finally:
             kc.stop_channels()
+        kernel.reset()  # the first reset is the slow one (its first full garbage collection)
         return reply["content"]["status"] == "ok"
     except Exception:  # noqa: BLE001 - warming is an optimisation; the task reports failures
         return False
