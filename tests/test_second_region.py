@@ -17,7 +17,7 @@ import zuidoost
 from bwklib import paths
 from bwklib.build.pipeline import run
 from bwklib.compute import consolidation as cons
-from bwklib.compute import regions
+from bwklib.compute import overview, regions
 from bwklib.compute.finance import finance_lines, key_figures
 from bwklib.entry.newyear import new_year
 from bwklib.errors import DataError
@@ -109,14 +109,14 @@ class TestByRowsOnly:
             load_year(2019, folder)
 
     def test_region_figures_for_the_index_page(self, data):
-        counts = regions.region_band_counts(data, zuidoost.REGION)
+        counts = overview.region_band_counts(data, zuidoost.REGION)
         assert list(counts.index) == zuidoost.REGISTERED  # De Handreiking registered nothing
         assert counts.sum(axis=1).tolist() == [len(zuidoost.RESULTS)] * 2
-        key = regions.region_key_figures(data, zuidoost.REGION)
+        key = overview.region_key_figures(data, zuidoost.REGION)
         assert key["locations"] == 3 and key["locations_registered"] == 2
         assert key["participants"] == sum(g["deelnemers"] for g in zuidoost.GENERIC.values())
         assert key["balance"] < 0
-        utrecht = regions.region_key_figures(data, "utrecht")
+        utrecht = overview.region_key_figures(data, "utrecht")
         assert utrecht["balance"] == key_figures(load_year(2019), "utrecht")[("balance", "actual")]
 
 
@@ -269,8 +269,8 @@ class TestEmptyRegion:
             )
         )
         assert "nog geen buurtwerkkamers" in html
-        assert regions.region_band_counts(data, region).empty
-        assert regions.region_key_figures(data, region)["locations"] == 0
+        assert overview.region_band_counts(data, region).empty
+        assert overview.region_key_figures(data, region)["locations"] == 0
 
 
 class TestNewYearPerRegion:

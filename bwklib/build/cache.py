@@ -31,6 +31,14 @@ OUTPUT_PACKAGES = [
     "nbclient",
     "ipykernel",
     "jupyter-client",
+    # What turns notebooks and stories into HTML: story Markdown, nbconvert's Markdown cells,
+    # templates, code highlighting and its CSS, PNG encoding of the charts.
+    "markdown-it-py",
+    "mistune",
+    "jinja2",
+    "pygments",
+    "jupyterlab-pygments",
+    "pillow",
 ]
 
 
@@ -38,7 +46,9 @@ def code_digest(package_dir: Path = paths.PACKAGE_DIR) -> str:
     """SHA-256 over every bwklib source and template file (path and bytes), in sorted order."""
     h = hashlib.sha256()
     for path in sorted(
-        p for p in package_dir.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".json")
+        p
+        for p in package_dir.rglob("*")
+        if p.is_file() and p.suffix in (".py", ".j2", ".json", ".css")
     ):
         h.update(path.relative_to(package_dir).as_posix().encode())
         h.update(path.read_bytes())

@@ -1,7 +1,9 @@
 """PDF copies of the stakeholder reports, printed by a headless Chromium when one is installed.
 
 Chromium is started with its network features off, so printing loads nothing from elsewhere; the
-reports carry a print stylesheet (no tables or charts cut across pages).
+reports carry a print stylesheet (bwk.css: `@page { size: A4; margin: 12mm }`, which Chromium's
+--print-to-pdf follows instead of its Letter default; tables within the page width, headers repeated,
+headings kept with what follows) and --no-pdf-header-footer leaves out the date and file path.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bwklib import paths
@@ -37,6 +37,7 @@ class TaskResult:
     seconds: float
     error: str = ""
     kept_previous: bool = False  # a failed report whose previous version was kept
+    phases: dict = field(default_factory=dict)  # seconds per phase (bwklib.build.timing)
 
 
 def plan(data: YearData, notebook_dir: Path | None = None) -> list[Task]:
@@ -74,11 +75,3 @@ def latest_year(data_dir: Path) -> int:
     if not years:
         raise RunError(f"geen volledige jaarmap gevonden in {data_dir}")
     return years[-1]
-
-
-def default_jobs() -> int:
-    """Parallel workers: the number of cores available to this process."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1

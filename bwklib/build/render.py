@@ -5,6 +5,7 @@ from __future__ import annotations
 from bwklib import paths
 
 AUDIT_TAG = "audit-only"
+STAKEHOLDER_TAG = "stakeholder-only"  # the closing line that points to the audit version
 
 
 def normalise(nb) -> None:
@@ -31,12 +32,15 @@ def exporters():
         from nbconvert import HTMLExporter
         from nbconvert.preprocessors import TagRemovePreprocessor
 
+        from bwklib.report.page import FILTERS
+
         base = dict(
             template_name="bwk",
             extra_template_basedirs=[str(paths.TEMPLATE_DIR)],
             embed_images=True,
             language_code="nl",
             exclude_anchor_links=True,
+            filters=FILTERS,
         )
         stakeholder = HTMLExporter(
             exclude_input=True, exclude_output_prompt=True, exclude_input_prompt=True, **base
@@ -45,7 +49,11 @@ def exporters():
         stakeholder.register_preprocessor(
             TagRemovePreprocessor(remove_cell_tags={AUDIT_TAG}), enabled=True
         )
-        _EXPORTERS = (stakeholder, HTMLExporter(**base))
+        audit = HTMLExporter(**base)
+        audit.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags={STAKEHOLDER_TAG}), enabled=True
+        )
+        _EXPORTERS = (stakeholder, audit)
     return _EXPORTERS
 
 

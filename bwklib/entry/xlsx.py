@@ -19,7 +19,7 @@ from bwklib.errors import Problem, display
 
 EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 UNCACHED = (
-    "een waarde; deze cel heeft een formule zonder berekende waarde (de werkmap is niet in Excel "
+    "verwacht een waarde; deze cel heeft een formule zonder berekende waarde (de werkmap is niet in Excel "
     "of LibreOffice opgeslagen): open de werkmap, sla hem op en lees hem opnieuw in, of typ de "
     "waarde zelf in"
 )

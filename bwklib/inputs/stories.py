@@ -3,6 +3,11 @@
 Markdown is data written by people: it is read as UTF-8 and rendered with markdown-it-py with raw
 HTML disabled (any HTML in it shows as text) and only http(s) and mailto links allowed.
 
+Photos are optional: `![alt text](foto.jpg)` embeds a JPEG or PNG file lying beside the story (never
+one from elsewhere), with its alt text; a caption paragraph "*Foto: …*" shows only right after its
+photo, so a caption whose photo is missing is left out. A section "## Financiële conclusies" is
+taken out of the story and shown with the finance figures (`split_section`).
+
 A story may name a computed figure instead of typing it: `{{ figuur: generic:deelnemers }}` is the
 scope's own figure (basis actual), `{{ figuur: expense_total.budget }}` names the basis, and
 `{{ figuur: generic:deelnemers van top }}` the figure of another scope. Only figure keys, never code;
@@ -12,6 +17,7 @@ validation error naming the file and line.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +30,9 @@ from bwklib.inputs.schema import read_bytes
 
 STORIES = "stories"
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
+PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+CAPTION = re.compile(r"^[*_]*Foto:", re.I)
+FINANCE_CONCLUSIONS = "Financiële conclusies"
 
 
 def story_paths(year_dir: Path) -> dict[str, Path]:
@@ -70,16 +79,87 @@ def validate_link(url: str) -> bool:
 
 
 def renderer() -> MarkdownIt:
-    """A CommonMark renderer without raw HTML or images, with tables and safe links."""
+    """A CommonMark renderer without raw HTML, with tables, safe links and (local) images."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
-    md.disable("image")  # an image would be loaded from elsewhere; ![x](url) stays a plain link
-    md.validateLink = validate_link
+    md.validateLink = lambda url: validate_link(url) or is_local_photo(url)
     return md
 
 
-def render(text: str) -> str:
-    """Render a story to HTML: the document title (#) is dropped, other headings move down a level."""
+def is_local_photo(url: str) -> bool:
+    """A bare file name of a photo beside the story (no folder, no scheme)."""
+    return (
+        re.fullmatch(r"[\w][\w .-]*", url) is not None and Path(url).suffix.lower() in PHOTO_TYPES
+    )
+
+
+def photo_uri(url: str, folder: Path | None) -> str | None:
+    """The photo as a data: URI when it is a local file that exists, else None."""
+    if folder is None or not is_local_photo(url):
+        return None
+    path = Path(folder) / url
+    if not path.is_file():
+        return None
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f"data:{PHOTO_TYPES[path.suffix.lower()]};base64,{data}"
+
+
+def split_section(text: str, title: str = FINANCE_CONCLUSIONS) -> tuple[str, str]:
+    """The story without the level-2 section `title`, and that section's body (or "")."""
+    match = re.search(rf"^## {re.escape(title)}[ \t]*\n(.*?)(?=^#{{1,2}} |\Z)", text, re.M | re.S)
+    if not match:
+        return text, ""
+    return text[: match.start()] + text[match.end() :], match[1].strip()
+
+
+def blocks(tokens) -> list[list]:
+    """Top-level blocks: a paragraph (open, inline, close) is one block, every other token one."""
+    out, i = [], 0
+    while i < len(tokens):
+        if tokens[i].type == "paragraph_open" and tokens[i].level == 0:
+            out.append(tokens[i : i + 3])
+            i += 3
+        else:
+            out.append([tokens[i]])
+            i += 1
+    return out
+
+
+def place_photos(tokens, folder: Path | None) -> list:
+    """Embed local photos, drop missing ones, and keep a 'Foto:' caption only after its photo."""
+    out, after_photo = [], False
+    for block in blocks(tokens):
+        if block[0].type != "paragraph_open" or block[0].level != 0:
+            out += block
+            after_photo = False
+            continue
+        inline = block[1]
+        images = [c for c in inline.children or [] if c.type == "image"]
+        for image in images:
+            uri = photo_uri(image.attrGet("src") or "", folder)
+            if uri is None:
+                inline.children.remove(image)
+            else:
+                image.attrSet("src", uri)
+        rest = "".join(c.content for c in inline.children or [] if c.type != "image")
+        shown_images = [c for c in inline.children or [] if c.type == "image"]
+        if images and not shown_images and not rest.strip():
+            after_photo = False  # a photo paragraph whose photo is missing: nothing to show
+            continue
+        if CAPTION.match(inline.content.strip()):
+            if not after_photo:
+                continue  # a caption without its photo
+            block[0].attrSet("class", "photo-caption")
+        out += block
+        after_photo = bool(shown_images)
+    return out
+
+
+def render(text: str, folder: Path | None = None) -> str:
+    """Render a story to HTML: the document title (#) is dropped, other headings move down a level.
+
+    `folder` is where the story's photos are (data/<year>/stories/); without it no photo is shown.
+    """
     md = renderer()
     tokens = md.parse(text)
     out, skip = [], False
@@ -93,7 +173,7 @@ def render(text: str) -> str:
         if tok.type in ("heading_open", "heading_close"):
             tok.tag = f"h{min(6, int(tok.tag[1]) + 1)}"
         out.append(tok)
-    return md.renderer.render(out, md.options, {})
+    return md.renderer.render(place_photos(out, folder), md.options, {})
 
 
 REFERENCE = re.compile(r"\{\{(.*?)\}\}", re.S)

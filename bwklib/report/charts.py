@@ -1,13 +1,18 @@
-"""Charts: matplotlib figures embedded in the reports as PNG data URIs (no files, no network).
+"""Charts: matplotlib figures embedded in the reports as inline SVG (no files, no network).
 
-Each function takes computed figures (never raw data files) and returns an escaped HTML <figure>.
-PNG output carries no timestamp or software version, so reruns are byte-identical.
+Each function takes computed figures (never raw data files) and returns an HTML <figure>: the title
+as an HTML caption (it wraps and scales like the text around it), the chart as SVG with real,
+searchable text. Figures are drawn narrow (`WIDTH`) with large type, so that on a 390 px phone the
+chart text is still about two thirds of the body text. SVG output carries no date or software
+version and its ids are salted per chart, so reruns are byte-identical and ids unique on a page.
 """
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import io
+import re
+import textwrap
 
 import matplotlib
 import matplotlib.ticker
@@ -21,57 +26,115 @@ from bwklib.report.formatting import esc, format_eur, format_int, format_percent
 BLUE = "#2b6a9b"
 GREY = "#a9b7c6"
 PALETTE = ["#2b6a9b", "#e08a2c", "#4c9a5b", "#8c5fa8", "#c8553d", "#5aa5b8", "#8a8a3b", "#b36b8f"]
+WIDTH = 5.2  # inches: 374 pt; a chart shown 348 px wide keeps 70% of its type size
+FONT = 11  # points: tick labels and annotations (never smaller than SMALL)
+SMALL = 10
 plt.rcParams.update(
     {
-        "font.family": "DejaVu Sans",
-        "font.size": 10,
-        "axes.titlesize": 12,
-        "axes.titleweight": "bold",
+        "font.family": ["DejaVu Sans", "sans-serif"],
+        "font.size": FONT,
+        "axes.titlesize": FONT,
+        "axes.labelsize": SMALL,
+        "xtick.labelsize": SMALL,
+        "ytick.labelsize": FONT,
+        "legend.fontsize": SMALL,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "svg.hashsalt": "bwk",
-        "text.parse_math": False,  # a label from the data such as "$5 op $10" is text, not mathtext
+        "svg.fonttype": "none",  # real text, not paths: searchable, sharp, small
+        "text.parse_math": False,  # a '$' in a label is a dollar sign, not mathtext
     }
 )
 
 
 DUTCH_TICKS = matplotlib.ticker.FuncFormatter(lambda v, _: format_int(v))
+EURO_TICKS = matplotlib.ticker.FuncFormatter(lambda v, _: format_eur(v))
 
 
-CHAR_WIDTH_IN = 0.085  # average width of a 10 pt DejaVu Sans character, in inches
+def wrap(label, width: int = 24) -> str:
+    """A label broken over lines of at most `width` characters (never cut short)."""
+    return "\n".join(textwrap.wrap(str(label), width, break_long_words=False)) or str(label)
 
 
-def fit_margins(fig, labels: list[str], fontsize: float = 10) -> None:
-    """Leave room for the longest y label, the title and the x label, without a layout engine.
+def new_figure(height: float, **kwargs):
+    """A figure of the chart width with a constrained layout (labels are never cut by the edge)."""
+    return plt.subplots(figsize=(WIDTH, height), layout="constrained", **kwargs)
 
-    A fixed layout draws the figure once; constrained or tight layouts draw it twice.
+
+def room_for_annotations(fig, ax, pad: float = 0.02) -> None:
+    """Widen the x range until every text written beside a bar ends inside the axes.
+
+    The texts are placed in data coordinates; after a draw their extents are known, and the x
+    limit grows by the part that sticks out (twice at most: the layout shifts a little each time).
     """
-    width, height = fig.get_size_inches()
-    for ax in fig.axes:  # a long title starts at the figure's edge, not the axes'
-        title = ax.get_title(loc="left")
-        if title:
-            ax.set_title("", loc="left")
-            fig.suptitle(title, x=0.02, ha="left", fontweight="bold", fontsize=12)
-    longest = max((len(str(lbl)) for lbl in labels), default=0)
-    left = min(0.6, (CHAR_WIDTH_IN * fontsize / 10 * longest + 0.3) / width)
-    fig.subplots_adjust(left=left, right=0.97, top=1 - 0.45 / height, bottom=0.6 / height)
+    for _ in range(3):
+        fig.canvas.draw()
+        box = ax.get_window_extent()
+        right = max((t.get_window_extent().x1 for t in ax.texts), default=box.x1)
+        if right <= box.x1 - pad * box.width:
+            return
+        lo, hi = ax.get_xlim()
+        scale = (hi - lo) / box.width  # data units per pixel
+        ax.set_xlim(lo, hi + (right - box.x1 + pad * box.width) * scale * 1.15)
 
 
-def to_html(fig, alt: str) -> str:
-    """Render a figure as an embedded PNG inside a <figure>, and close it.
+def figure_id(title: str) -> str:
+    """A short id, the same for the same title on every run."""
+    return "c" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:10]
 
-    Numeric x axes get Dutch thousands separators; the title doubles as the alt text.
+
+def compact_coordinates(m: re.Match) -> str:
+    """An SVG geometry attribute: numbers to one decimal (trailing zeros dropped), no spare spaces."""
+    value = re.sub(r"\d+\.\d+", lambda n: f"{float(n[0]):.1f}".rstrip("0").rstrip("."), m[2])
+    value = re.sub(r"\s*([MLCZz])\s*", r"\1", value)  # no spaces around path commands
+    return f'{m[1]}="{" ".join(value.split())}"'
+
+
+def to_svg(fig, salt: str) -> str:
+    """The figure as an inline <svg> element (no XML prolog, no metadata), and close it."""
+    buf = io.StringIO()
+    with plt.rc_context({"svg.hashsalt": salt}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)
+    svg = re.sub(r">\s+<", "><", svg)  # indentation only
+    svg = re.sub(r'<g id="[^"]*"', "<g", svg)  # group ids are never referenced
+    svg = re.sub(r"font-family: [^;\"]*;? ?", "", svg)  # the page's font (bwk.css), once
+    svg = re.sub(r' transform="rotate\(-?0 [^)]*\)"', "", svg)  # no rotation
+    svg = svg.replace(' style=""', "")
+    # Coordinates to 0.1 pt (a tenth of a pixel at full size): a third of the bytes.
+    svg = re.sub(r'\b(d|x|y|transform|points)="([^"]*)"', compact_coordinates, svg)
+    svg = re.sub(r'style="fill: (#[0-9a-f]{6})"', r'fill="\1"', svg)
+    # Everything drawn lies inside its axes (the x limits leave room), so nothing needs clipping.
+    svg = re.sub(r' clip-path="url\(#[^)]*\)"', "", svg)
+    svg = re.sub(r"<defs><clipPath .*?</clipPath></defs>", "", svg, flags=re.S)
+    for _ in range(3):  # a group around one element is no group
+        svg = re.sub(r"<g>(<(path|use|text)\b[^>]*(?:/>|>[^<]*</\2>))</g>", r"\1", svg)
+    # Ids (clip paths, glyph-free since text is text) are unique per chart on a page.
+    prefix = figure_id(salt)
+    svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
+    svg = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{prefix}-\1"', svg)
+    return svg
+
+
+def to_html(fig, title: str) -> str:
+    """Render a figure as inline SVG inside a <figure> whose caption is the title, and close it.
+
+    Numeric x axes get Dutch thousands separators. The SVG is an image for assistive technology
+    (role="img", labelled by the caption); its text stays selectable and searchable.
     """
     for ax in fig.axes:
         if isinstance(ax.xaxis.get_major_formatter(), matplotlib.ticker.ScalarFormatter):
             ax.xaxis.set_major_formatter(DUTCH_TICKS)
-    buf = io.BytesIO()
-    fig.savefig(
-        buf, format="png", dpi=110, metadata={"Software": None}
-    )  # no bbox_inches="tight": one draw
-    plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<figure class="bwk-chart"><img src="data:image/png;base64,{data}" alt="{esc(alt)}"></figure>'
+    cap = figure_id(title) + "-t"
+    svg = to_svg(fig, title).replace(
+        "<svg ", f'<svg role="img" aria-labelledby="{cap}" class="bwk-svg" ', 1
+    )
+    return (
+        f'<figure class="bwk-chart"><figcaption id="{cap}">{esc(title)}</figcaption>{svg}</figure>'
+    )
 
 
 def hbar(
@@ -85,18 +148,20 @@ def hbar(
 ) -> str:
     """Horizontal bars, largest on top in the given order, each labelled with its value (and share)."""
     n = len(values)
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * n + 1.2))
+    fig, ax = new_figure(0.5 * n + 1.0)
     y = list(range(n))[::-1]
     ax.barh(y, list(values), color=colours or BLUE)
-    ax.set_yticks(y, labels)
-    ax.set_title(title, loc="left")
+    ax.set_yticks(y, [wrap(lbl) for lbl in labels])
     ax.set_xlabel(xlabel)
     top = max([float(v) for v in values] + [1])
     for yi, (k, v) in zip(y, values.items(), strict=True):
         text = annotate(v) + (f" ({format_percent(shares[k])})" if shares is not None else "")
-        ax.text(float(v) + top * 0.01, yi, text, va="center", fontsize=9)
-    ax.set_xlim(0, top * 1.22)
-    fit_margins(fig, labels)
+        ax.text(float(v) + top * 0.02, yi, text, va="center", fontsize=SMALL)
+    ax.set_xlim(0, top * 1.1)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
+    if annotate is format_eur:
+        ax.xaxis.set_major_formatter(EURO_TICKS)
+    room_for_annotations(fig, ax)
     return to_html(fig, title)
 
 
@@ -105,23 +170,22 @@ def achievement_chart(scores: pd.DataFrame, bands: pd.DataFrame, title: str) -> 
     scored = scores[scores.achievement.notna()]
     colour = dict(zip(bands.band, bands.colour, strict=True))
     n = len(scored)
-    fig, ax = plt.subplots(figsize=(7.5, 0.4 * n + 1.4))
+    labels = [wrap(lbl) for lbl in scored.label.str.split(":").str[0]]
+    lines = sum(lbl.count("\n") + 1 for lbl in labels)
+    fig, ax = new_figure(0.3 * lines + 0.2 * n + 1.0)
     y = list(range(n))[::-1]
     values = [min(a * 100, 300) for a in scored.achievement]
     ax.barh(y, values, color=[colour[b] for b in scored.band], edgecolor="#333333", linewidth=0.4)
-    labels = [
-        lbl if len(lbl) <= 38 else lbl[:36] + "…" for lbl in scored.label.str.split(":").str[0]
-    ]
     ax.set_yticks(y, labels)
     for yi, a in zip(y, scored.achievement, strict=True):
-        ax.text(min(a * 100, 300) + 3, yi, format_percent(a), va="center", fontsize=9)
+        ax.text(min(a * 100, 300) + 4, yi, format_percent(a), va="center", fontsize=SMALL)
     for x in (80, 120):
         ax.axvline(x, color="#555555", linestyle=":", linewidth=1)
     ax.axvline(100, color="#222222", linewidth=1)
     ax.set_xlim(0, 340)
-    ax.set_xlabel("Realisatie in % van de streefwaarde (max. 300%)")
-    ax.set_title(title, loc="left")
-    fit_margins(fig, labels)
+    ax.set_xticks([0, 100, 200, 300], ["0%", "100%", "200%", "300%"])
+    ax.set_xlabel("Realisatie in % van de streefwaarde\n(max. 300%)")
+    room_for_annotations(fig, ax)
     return to_html(fig, title)
 
 
@@ -130,7 +194,7 @@ def stacked_by_location(
 ) -> str:
     """Horizontal bars per category, stacked by location, with the total at the end of each bar."""
     n = len(wide)
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 * n + 1.6))
+    fig, ax = new_figure(0.55 * n + 1.2 + 0.3 * len(names))
     y = list(range(n))[::-1]
     left = [0.0] * n
     for i, (loc, name) in enumerate(zip(wide.columns, names, strict=True)):
@@ -139,102 +203,101 @@ def stacked_by_location(
         left = [a + b for a, b in zip(left, vals, strict=True)]
     top = max(left + [1])
     for yi, total in zip(y, left, strict=True):
-        ax.text(total + top * 0.01, yi, format_int(total), va="center", fontsize=9)
-    ax.set_yticks(y, labels)
-    ax.set_xlim(0, top * 1.15)
+        ax.text(total + top * 0.02, yi, format_int(total), va="center", fontsize=SMALL)
+    ax.set_yticks(y, [wrap(lbl) for lbl in labels])
+    ax.set_xlim(0, top * 1.1)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
     ax.set_xlabel(xlabel)
-    ax.set_title(title, loc="left")
-    ax.legend(loc="lower right", frameon=False, fontsize=9)
-    fit_margins(fig, labels)
+    # The legend goes under the chart, where it never covers a bar.
+    fig.legend(loc="outside lower center", frameon=False, ncols=min(2, len(names)), fontsize=SMALL)
+    room_for_annotations(fig, ax)
     return to_html(fig, title)
 
 
 def budget_actual_chart(table: pd.DataFrame, title: str) -> str:
     """Budget against actual per finance line (grouped horizontal bars, euros)."""
     n = len(table)
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * n + 1.4))
+    labels = [wrap(lbl) for lbl in table.chart_label]
+    fig, ax = new_figure(0.6 * n + 1.5)
     y = list(range(n))[::-1]
     ax.barh([v + 0.2 for v in y], list(table.budget), height=0.4, color=GREY, label="Begroting")
     ax.barh([v - 0.2 for v in y], list(table.actual), height=0.4, color=BLUE, label="Realisatie")
-    ax.set_yticks(y, list(table.chart_label))
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: format_eur(v)))
+    ax.set_yticks(y, labels)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
+    ax.xaxis.set_major_formatter(EURO_TICKS)
     ax.set_xlabel("Bedrag in euro's")
-    ax.set_title(title, loc="left")
-    ax.legend(loc="lower right", frameon=False)
-    fit_margins(fig, list(table.chart_label))
+    fig.legend(loc="outside lower center", frameon=False, ncols=2)
     return to_html(fig, title)
 
 
 def small_multiples(wide: pd.DataFrame, labels: list[str], names: list[str], title: str) -> str:
-    """One small bar chart per row of `wide` (a measure), bars per location, total in the title."""
-    n = len(wide)
-    cols = 3
-    rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(
-        rows, cols, figsize=(9, 2.6 * rows), squeeze=False, layout="constrained"
-    )
-    for i, ax in enumerate(axes.flat):
-        if i >= n:
-            ax.set_visible(False)
-            continue
+    """One small bar chart per row of `wide` (a measure), bars per location, total in its title.
+
+    Each measure is a figure of its own; the page sets them in a grid (one column on a phone).
+    """
+    figures = []
+    for i in range(len(wide)):
         vals = [float(v) for v in wide.iloc[i]]
-        ax.bar(range(len(vals)), vals, color=PALETTE[: len(vals)])
-        ax.set_xticks(range(len(vals)), names, rotation=20, ha="right", fontsize=8)
-        ax.set_title(f"{labels[i]}\nTotaal {format_int(sum(vals))}", fontsize=10)
-        ax.set_ylabel("Aantal", fontsize=8)
-        for x, v in enumerate(vals):
-            ax.text(x, v, format_int(v), ha="center", va="bottom", fontsize=8)
-        ax.set_ylim(0, max(vals + [1]) * 1.25)
-        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    fig.suptitle(title, x=0.02, ha="left", fontweight="bold")
-    return to_html(fig, title)
+        fig, ax = new_figure(0.45 * len(vals) + 1.0)
+        y = list(range(len(vals)))[::-1]
+        ax.barh(y, vals, color=PALETTE[: len(vals)])
+        ax.set_yticks(y, [wrap(n, 18) for n in names])
+        for yi, v in zip(y, vals, strict=True):
+            ax.text(v + max(vals + [1]) * 0.02, yi, format_int(v), va="center", fontsize=SMALL)
+        ax.set_xlim(0, max(vals + [1]) * 1.1)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3, integer=True))
+        room_for_annotations(fig, ax)
+        figures.append(to_html(fig, f"{labels[i]} (totaal {format_int(sum(vals))})"))
+    return grid(title, figures)
+
+
+def grid(title: str, figures: list[str]) -> str:
+    """Several figures under one heading, set side by side where the page is wide enough."""
+    return (
+        f'<div class="bwk-charts" role="group" aria-label="{esc(title)}">'
+        f'<p class="bwk-charts-title">{esc(title)}</p>{"".join(figures)}</div>'
+    )
 
 
 def trend_chart(values: pd.DataFrame, labels: list[str], years: list[int], title: str) -> str:
     """Lines over the years, one per figure; unknown years are gaps, not zeros."""
-    fig, ax = plt.subplots(figsize=(7.5, 4.2), layout="constrained")
+    fig, ax = new_figure(3.2 + 0.3 * len(labels))
     for i, (label, (_, row)) in enumerate(zip(labels, values.iterrows(), strict=True)):
         ax.plot(
-            years, [float(v) for v in row], marker="o", color=PALETTE[i % len(PALETTE)], label=label
+            years,
+            [float(v) for v in row],
+            marker="o",
+            color=PALETTE[i % len(PALETTE)],
+            label=wrap(label, 30),
         )
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlabel("Jaar")
     ax.set_ylabel("Aantal")
-    ax.set_title(title, loc="left")
-    ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.yaxis.set_major_formatter(DUTCH_TICKS)
+    fig.legend(loc="outside lower center", frameon=False, ncols=1, fontsize=SMALL)
     return to_html(fig, title)
 
 
 def panels(wide: pd.DataFrame, labels: list[str], names: list[str], title: str, xlabel: str) -> str:
-    """One small horizontal bar chart per location (a column of `wide`), with counts and shares."""
-    n = wide.shape[1]
-    cols = 2 if n > 1 else 1
-    rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(
-        rows,
-        cols,
-        figsize=(9, 0.28 * len(wide) * rows + 0.9 * rows + 0.6),
-        squeeze=False,
-        sharey=True,
-    )
-    y = list(range(len(wide)))[::-1]
-    for i, ax in enumerate(axes.flat):
-        if i >= n:
-            ax.set_visible(False)
-            continue
+    """One horizontal bar chart per location (a column of `wide`), with counts and shares.
+
+    Each location is a figure of its own; the page sets them in a grid (one column on a phone).
+    """
+    figures = []
+    wrapped = [wrap(lbl, 20) for lbl in labels]
+    for i in range(wide.shape[1]):
         vals = [float(v) for v in wide.iloc[:, i]]
         total = sum(vals)
+        fig, ax = new_figure(0.42 * len(wide) + 1.0)
+        y = list(range(len(wide)))[::-1]
         ax.barh(y, vals, color=PALETTE[i % len(PALETTE)])
-        ax.set_yticks(y, labels, fontsize=8)
-        ax.set_title(f"{names[i]} (totaal {format_int(total)})", fontsize=10, loc="left")
+        ax.set_yticks(y, wrapped)
         for yi, v in zip(y, vals, strict=True):
             share = f" ({format_percent(v / total)})" if total else ""
-            ax.text(v, yi, f" {format_int(v)}{share}", va="center", fontsize=7)
-        ax.set_xlim(0, max(vals + [1]) * 1.35)
-        ax.tick_params(axis="x", labelsize=8)
-        ax.set_xlabel(xlabel, fontsize=8)
-    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    fig.subplots_adjust(
-        left=0.2, right=0.98, top=1 - 0.5 / fig.get_figheight(), hspace=0.55, wspace=0.15
-    )
-    return to_html(fig, title)
+            ax.text(v, yi, f" {format_int(v)}{share}", va="center", fontsize=SMALL)
+        ax.set_xlim(0, max(vals + [1]) * 1.1)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3, integer=True))
+        ax.set_xlabel(xlabel)
+        room_for_annotations(fig, ax)
+        figures.append(to_html(fig, f"{names[i]} (totaal {format_int(total)})"))
+    return grid(title, figures)

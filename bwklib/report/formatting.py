@@ -132,15 +132,32 @@ def esc(text) -> str:
     return html.escape("" if is_missing(text) else str(text), quote=True)
 
 
-def cell(text, cls: str = "", tag: str = "td", title: str = "") -> str:
+def cell(text, cls: str = "", tag: str = "td", title: str = "", label: str = "", mark=None) -> str:
     """One escaped table cell with an optional CSS class.
+
+    `label` (the column heading) becomes data-label, which a phone shows beside the value when
+    the table is stacked into cards; `mark` is a band's (symbol, name), shown beside the value so
+    the band never rests on colour alone.
 
     >>> cell("a < b", "num")
     '<td class="num">a &lt; b</td>'
     """
     attrs = f' class="{esc(cls)}"' if cls else ""
     attrs += f' title="{esc(title)}"' if title else ""
-    return f"<{tag}{attrs}>{esc(text)}</{tag}>"
+    attrs += f' data-label="{esc(label)}"' if label else ""
+    shown = esc(text)
+    if mark:
+        symbol, name = mark
+        shown += (
+            f' <span class="mark" aria-hidden="true">{esc(symbol)}</span>'
+            f'<span class="sr-only"> ({esc(name)})</span>'
+        )
+    return f"<{tag}{attrs}>{shown}</{tag}>"
+
+
+def band_marks(bands) -> dict[str, tuple[str, str]]:
+    """CSS class -> (symbol, label) of every band of the legend (bands.csv)."""
+    return {f"band-{b.band}": (b.symbol, b.label) for b in bands.itertuples()}
 
 
 def html_table(
@@ -150,6 +167,7 @@ def html_table(
     caption: str = "",
     numeric: set[int] = frozenset(),
     css: str = "bwk-table",
+    marks: dict[str, tuple[str, str]] | None = None,
 ) -> str:
     """An escaped HTML table.
 
@@ -165,61 +183,38 @@ def html_table(
         Table caption.
     numeric : set of int
         Indices of right-aligned numeric columns.
+    marks : dict, optional
+        CSS class -> (symbol, name) (see `band_marks`): a cell of that class also shows the symbol.
     """
     head = "".join(cell(h, "num" if i in numeric else "", "th") for i, h in enumerate(header))
+    marks = marks or {}
     body = []
     for r, row in enumerate(rows):
         cls_row = classes[r] if classes else [""] * len(row)
         tds = []
         for i, value in enumerate(row):
             cls = " ".join(c for c in (cls_row[i], "num" if i in numeric else "") if c)
-            tds.append(cell(value, cls))
+            tds.append(cell(value, cls, label=header[i], mark=marks.get(cls_row[i])))
         body.append("<tr>" + "".join(tds) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    # The wrapper scrolls a wide table inside its own box, so the page never scrolls sideways.
+    # The wrapper scrolls a table wider than the page inside its own box (focusable, so the
+    # keyboard can scroll it too); on a phone the table is stacked into cards instead.
+    name = esc(caption or header[0] or "Tabel")
     return (
-        f'<div class="bwk-scroll"><table class="{esc(css)}">{cap}<thead><tr>{head}</tr></thead>'
+        f'<div class="bwk-scroll" tabindex="0" role="region" aria-label="{name}">'
+        f'<table class="{esc(css)}">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
 def stylesheet(bands) -> str:
-    """The one stylesheet of every report: fonts, tables, band colours (from bands.csv), print rules.
+    """The band colours of the legend (bands.csv) as CSS; the rest of the look is bwk.css.
 
-    Rules are scoped under `.bwk` with enough specificity to win over the notebook theme's table CSS.
+    Rules are scoped under `.bwk`, so they apply inside any page (a report, the index, Jupyter).
     """
     band_rules = "\n".join(
         f".bwk .band-{b.band}, .bwk .bwk-table td.band-{b.band} "
         f"{{ background: {b.colour}; color: {b.text_colour}; }}"
         for b in bands.itertuples()
     )
-    return f"""<style>
-.bwk {{ font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 15px;
-        line-height: 1.45; color: #1d2733; max-width: 72rem; }}
-.bwk h1 {{ font-size: 1.9rem; margin: 0.2rem 0 0.4rem; color: #123b5e; }}
-.bwk .subtitle {{ color: #4a5b6c; margin-bottom: 1rem; }}
-.bwk table.bwk-table {{ border-collapse: collapse; margin: 0.6rem 0 1.2rem; width: 100%;
-        table-layout: auto; font-size: 14px; }}
-.bwk .bwk-scroll {{ overflow-x: auto; max-width: 100%; }}
-.bwk .bwk-table caption {{ text-align: left; font-weight: 600; padding: 0.3rem 0; }}
-.bwk .bwk-table th, .bwk .bwk-table td {{ border: none; border-bottom: 1px solid #d5dde5;
-        padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; line-height: 1.35; }}
-.bwk .bwk-table tbody tr {{ background: #ffffff; }}
-.bwk .bwk-table th {{ background: #eef3f7; font-weight: 600; }}
-.bwk .bwk-table td:first-child {{ min-width: 14rem; }}
-.bwk .bwk-table .num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
-.bwk .bwk-table td.total {{ font-weight: 700; border-top: 2px solid #7a8b9c; }}
-.bwk .bwk-table td.section {{ background: #e3eaf1; font-weight: 700; color: #123b5e; }}
-.bwk .bwk-table td.unscored {{ background: #eeeeee; color: #333333; }}
-.bwk .notice {{ border-left: 4px solid #ff9f1c; background: #fff7ea; padding: 0.7rem 1rem; }}
-.bwk .legend span {{ display: inline-block; padding: 0.15rem 0.5rem; margin: 0 0.3rem 0.3rem 0;
-        border-radius: 3px; }}
-.bwk figure {{ margin: 0.5rem 0 1.5rem; }}
-.bwk img {{ max-width: 100%; height: auto; }}
-.bwk small {{ color: #4a5b6c; }}
-{band_rules}
-@media (max-width: 40rem) {{ .bwk {{ font-size: 14px; }} .bwk table.bwk-table {{ font-size: 12px; }}
-        .bwk .bwk-table td:first-child {{ min-width: 8rem; }} }}
-@media print {{ .bwk table.bwk-table tr, .bwk figure {{ page-break-inside: avoid; break-inside: avoid; }}
-        .bwk h2 {{ page-break-after: avoid; break-after: avoid; }} }}
-</style>"""
+    return f"<style>\n{band_rules}\n</style>"

@@ -105,7 +105,7 @@ def generic_section(data: YearData, scope: str) -> Html:
     )
     return block(
         table,
-        f"<p><small>Toelichting bij de gekozen waarden:</small></p><ul><small>{items}</small></ul>"
+        f'<p class="note">Toelichting bij de gekozen waarden:</p><ul class="note">{items}</ul>'
         if items
         else "",
     )

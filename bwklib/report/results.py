@@ -9,6 +9,7 @@ from bwklib.compute.regions import definitions
 from bwklib.compute.scoring import band_counts, score_all, score_location
 from bwklib.inputs.loading import YearData
 from bwklib.report.formatting import (
+    band_marks,
     esc,
     format_int,
     format_percent,
@@ -16,14 +17,37 @@ from bwklib.report.formatting import (
 )
 from bwklib.report.html import Html, block
 
+HOUSING_MARK = ("⌂", "van belang voor woningcorporaties")
+
+
+def housing_marked(data: YearData) -> set[str]:
+    """Indicators the source marks as important to housing corporations ("Rood/schuin")."""
+    ind = data["indicators"]
+    if "housing_corporations" not in ind:  # an optional column
+        return set()
+    return set(ind.indicator[ind.housing_corporations.fillna(False).astype(bool)])
+
+
+def marks(data: YearData) -> dict[str, tuple[str, str]]:
+    """The marks of the results tables: every band's symbol, and the housing-corporation mark."""
+    return {**band_marks(data["bands"]), "housing-marker": HOUSING_MARK}
+
 
 def legend(data: YearData) -> Html:
-    """The colour legend of the results table."""
-    spans = "".join(
-        f'<span class="band-{esc(b.band)}">{esc(b.label)}: {esc(b.description)}</span>'
+    """The legend of the results tables: colour, symbol and meaning of every band, and the
+    housing-corporation mark when an indicator carries it."""
+    items = "".join(
+        f'<li class="band-{esc(b.band)}"><span class="mark" aria-hidden="true">{esc(b.symbol)}</span> '
+        f"{esc(b.label)}: {esc(b.description)}</li>"
         for b in data["bands"].itertuples()
     )
-    return Html(f'<p class="legend">{spans}</p>')
+    if housing_marked(data):
+        symbol, text = HOUSING_MARK
+        items += (
+            f'<li class="housing"><span class="mark" aria-hidden="true">{esc(symbol)}</span> '
+            f"<em>Indicator {esc(text)}</em></li>"
+        )
+    return Html(f'<ul class="legend" aria-label="Legenda">{items}</ul>')
 
 
 def not_registered(data: YearData, location: str) -> Html:
@@ -45,6 +69,7 @@ def results_table(data: YearData, location: str) -> Html:
     if not registered(data, location):
         return not_registered(data, location)
     scores = score_location(data, location)
+    housing = housing_marked(data)
     rules = data["scoring_rules"].set_index("rule")
     sections = data["indicator_sections"].set_index("section")["label"]
     units = data["indicators"].set_index("indicator")["unit"]
@@ -66,17 +91,19 @@ def results_table(data: YearData, location: str) -> Html:
                 )
             )
             rows.append([s.label, units[s.indicator], s.result, s.target, shown])
-            classes.append(["", "", band, "", band])
+            first = "housing-marker" if s.indicator in housing else ""
+            classes.append([first, "", band, "", band])
     table = html_table(
         ["Indicator", "Eenheid", "Realisatie", "Streefwaarde", "Score"],
         rows,
         classes,
         numeric={2, 3, 4},
+        marks=marks(data),
     )
     used = rules.loc[sorted(set(scores.rule))]
     notes = "".join(f"<li>{esc(r.explanation)}</li>" for r in used.itertuples())
     return block(
-        legend(data), table, f"<p><small>Zo is gescoord:</small></p><ul><small>{notes}</small></ul>"
+        legend(data), table, f'<p class="note">Zo is gescoord:</p><ul class="note">{notes}</ul>'
     )
 
 
@@ -105,13 +132,14 @@ def results_overview(data: YearData, region: str) -> Html:
     by_key = {(s.location, s.indicator): s for s in scores.itertuples()}
     names = [cons.scope_name(data, loc) for loc in locs]
     sections = data["indicator_sections"].set_index("section")["label"]
+    housing = housing_marked(data)
     rows, classes = [], []
     indicators = definitions(data, "indicators", region)
     for section, group in indicators.groupby("section", sort=False):
         rows.append([sections[section], *[""] * len(locs)])
         classes.append(["section"] * (len(locs) + 1))
         for ind in group.itertuples():
-            row, cls = [ind.label], [""]
+            row, cls = [ind.label], ["housing-marker" if ind.indicator in housing else ""]
             for loc in locs:
                 s = by_key.get((loc, ind.indicator))
                 if s is None:  # a new indicator a location has no result for (validation says so)
@@ -128,13 +156,19 @@ def results_overview(data: YearData, region: str) -> Html:
         if not registered(data, loc)
     ]
     note = (
-        f"<p><small>Zonder registratie van resultaten: {esc(', '.join(missing))}.</small></p>"
+        f'<p class="note">Zonder registratie van resultaten: {esc(", ".join(missing))}.</p>'
         if missing
         else ""
     )
     return block(
         legend(data),
-        html_table(["Indicator", *names], rows, classes, numeric=set(range(1, len(locs) + 1))),
+        html_table(
+            ["Indicator", *names],
+            rows,
+            classes,
+            numeric=set(range(1, len(locs) + 1)),
+            marks=marks(data),
+        ),
         note,
     )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from bwklib import paths
 from bwklib.compute import consolidation as cons
 from bwklib.compute.checks import figure_label
-from bwklib.inputs.loading import YearData, load_year
+from bwklib.inputs.loading import YearData
 from bwklib.report.audit import audit_section, formulas, provenance_block
 from bwklib.report.calculation import calculation
 from bwklib.report.formatting import (
@@ -52,7 +52,9 @@ __all__ = [  # what the notebooks call: the sections of each stage, and the ones
     "block",
     "load",
     "header",
+    "audit_link",
     "story",
+    "finance_conclusions",
     "comparison_section",
     "legend",
     "not_registered",
@@ -80,12 +82,38 @@ __all__ = [  # what the notebooks call: the sections of each stage, and the ones
 
 
 def load(year: int, data_dir: str | Path | None = None) -> YearData:
-    """Load and validate a year's data (data_dir defaults to the project's data/)."""
-    return load_year(int(year), Path(data_dir) if data_dir else paths.DATA_DIR)
+    """Load and validate a year's data (data_dir defaults to the project's data/).
+
+    Within one kernel the validated year is reused while not one byte of the data folder changed.
+    """
+    from bwklib.inputs.memo import load_year_once
+
+    return load_year_once(int(year), Path(data_dir) if data_dir else paths.DATA_DIR)
+
+
+def nav(data: YearData, scope: str) -> str:
+    """Links to the index, the scope's region and the other locations of that region."""
+    if cons.is_region(data, scope):
+        region = scope
+    else:
+        region = data["locations"].set_index("location").loc[scope, "region"]
+    regions = data["regions"].set_index("region")
+
+    def item(target: str, text: str) -> str:
+        if target == scope:
+            return f'<li><span aria-current="page">{esc(text)}</span></li>'
+        return f'<li><a href="{esc(target)}.html">{esc(text)}</a></li>'
+
+    links = [
+        f'<li><a href="index.html">Alle rapporten {data.year}</a></li>',
+        item(region, f"Regio {regions.loc[region, 'name']}"),
+        *(item(loc, cons.scope_name(data, loc)) for loc in cons.scope_locations(data, region)),
+    ]
+    return f'<nav class="bwk-nav" aria-label="Rapporten"><ul>{"".join(links)}</ul></nav>'
 
 
 def header(data: YearData, scope: str) -> Html:
-    """The stylesheet and the title block of a report."""
+    """The band colours, the navigation (index, region, other locations) and the title block."""
     name = cons.scope_name(data, scope)
     if cons.is_region(data, scope):
         row = data["regions"].set_index("region").loc[scope]
@@ -99,23 +127,45 @@ def header(data: YearData, scope: str) -> Html:
         sub = f"{row['neighbourhood']} — evaluatie van de samenwerkingsafspraak"
     return Html(
         stylesheet(data["bands"])
+        + nav(data, scope)
         + block(f"<h1>{esc(title)}</h1>", f'<p class="subtitle">{esc(sub)}</p>')
+    )
+
+
+def audit_link(data: YearData, scope: str) -> Html:
+    """The closing line of a stakeholder version: where to find the audit version."""
+    return block(
+        '<p class="bwk-audit-link">Hoe elk cijfer is berekend en nagerekend, staat in de '
+        f'<a href="{esc(scope)}-audit.html">auditversie van dit rapport</a>.</p>'
     )
 
 
 def story(data: YearData, scope: str) -> Html:
     """The narrative of a scope (data/<year>/stories/<scope>.md), rendered without raw HTML."""
-    from bwklib.inputs.stories import render
+    from bwklib.inputs.stories import render, split_section
 
     text = data.stories.get(scope)
     if not text:
-        return block(
-            '<p class="notice">Voor dit rapport is geen verhaal aangeleverd '
-            f"(data/{data.year}/stories/{esc(scope)}.md).</p>"
-        )
+        return block('<p class="notice">Voor dit rapport is geen verhaal aangeleverd.</p>')
     from bwklib.report.story import bind_figures
 
-    return block(f'<div class="story">{render(bind_figures(data, scope, text))}</div>')
+    text, _ = split_section(text)  # the financial conclusions come with the finance figures
+    folder = paths.year_dir(data.data_dir, data.year) / "stories"
+    return block(f'<div class="story">{render(bind_figures(data, scope, text), folder)}</div>')
+
+
+def finance_conclusions(data: YearData, scope: str) -> Html:
+    """The financial conclusions of the story (its section "Financiële conclusies"), if any."""
+    from bwklib.inputs.stories import FINANCE_CONCLUSIONS, render, split_section
+    from bwklib.report.story import bind_figures
+
+    _, section = split_section(data.stories.get(scope) or "")
+    if not section:
+        return Html("")
+    return block(
+        f"<h3>{esc(FINANCE_CONCLUSIONS)}</h3>",
+        f'<div class="story conclusions">{render(bind_figures(data, scope, section))}</div>',
+    )
 
 
 def comparison_section(data: YearData, scope: str) -> Html:

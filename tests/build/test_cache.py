@@ -62,7 +62,7 @@ class TestTaskKey:
             ("2019/finance_lines.csv", "Coachen medewerkers", "Coachen van medewerkers"),
             ("2019/generic_counts.csv", "top,sleutelhouders,29", "top,sleutelhouders,30"),
             ("2019/published.csv", "-3181,eur", "-3182,eur"),
-            ("config/bands.csv", "#d62728", "#d62729"),
+            ("config/bands.csv", "#ef3b2c", "#ef3b2d"),
             ("config/scoring_rules.csv", "geen kleur", "geen kleur."),
             ("datapackage.json", '"title": "Locaties"', '"title": "Locaties."'),
         ],

@@ -129,7 +129,13 @@ class TestPdf:
         copy = tmp_path / "2019"
         sh.copytree(year, copy)
         (pdf,) = write_pdfs(copy, ["de-klop"])
-        assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 50_000
+        body = pdf.read_bytes()
+        assert body.startswith(b"%PDF") and pdf.stat().st_size > 20_000
+        # A4 (595 x 842 pt) on every page, as the stylesheet's @page asks, not Letter
+        boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", body))
+        assert boxes and all(
+            abs(float(w) - 595) < 1.5 and abs(float(h) - 842) < 1.5 for w, h in boxes
+        )
 
 
 class TestOutputNames:

@@ -235,3 +235,23 @@ def test_a_full_disk_replaces_no_csv_file(book2020, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err and "de schijf is vol" in err
     assert tree(data / "2020") == before
+
+
+@pytest.mark.parametrize(
+    "new, expected",
+    [("index", "bestand of map"), ("top-audit", "auditrapport van top"), ("k" * 70, "64 tekens")],
+)
+def test_a_location_id_that_would_overwrite_a_file(new, expected, book2020, capsys):
+    """An id typed in the workbook is checked like one in locations.csv, told in sheet terms."""
+    data, book = book2020
+    wb = openpyxl.load_workbook(book)
+    for sheet in SHEETS:
+        for row in wb[sheet.title].iter_rows():
+            for cell in row:
+                if cell.value == "de-klop":
+                    cell.value = new
+    wb.save(book)
+    err = import_fails(data, book, capsys)
+    locations = SHEET["locations"]
+    assert f"blad '{locations.title}', rij 5, kolom '{locations.columns['location']}'" in err
+    assert expected in err

@@ -202,7 +202,7 @@ CORPUS = [
     ),
     (
         "unknown-band-colour",
-        replace("config/bands.csv", "#d62728", "red"),
+        replace("config/bands.csv", "#ef3b2c", "red"),
         ["bands.csv", "rij 2", "kolom 'colour'"],
     ),
     (

@@ -156,15 +156,6 @@ def scope_of(name: str) -> str | None:
 
 # The page scripts below run in the browser; each returns plain JSON.
 
-CHARTS_JS = """() => [...document.querySelectorAll('figure.bwk-chart img')].map(img => ({
-    alt: img.alt,
-    src: (img.getAttribute('src') || '').slice(0, 30),
-    complete: img.complete,
-    naturalWidth: img.naturalWidth,
-    naturalHeight: img.naturalHeight,
-    shownWidth: img.getBoundingClientRect().width,
-}))"""
-
 BAND_COLOURS_JS = """(bands) => Object.fromEntries(bands.map(band => [band,
     [...document.querySelectorAll('.band-' + band)].map(el => {
         const style = getComputedStyle(el);
@@ -211,3 +202,61 @@ def rgb(hex_colour: str) -> str:
     """'#1b7837' -> 'rgb(27, 120, 55)', as getComputedStyle reports an opaque colour."""
     h = hex_colour.lstrip("#")
     return "rgb({}, {}, {})".format(*(int(h[i : i + 2], 16) for i in (0, 2, 4)))
+
+
+# Charts are inline SVG: each with its size on screen and the smallest text in screen pixels.
+SVG_CHARTS_JS = """() => [...document.querySelectorAll('figure.bwk-chart')].map(f => {
+    const svg = f.querySelector('svg');
+    if (!svg) return {caption: f.textContent.slice(0, 60), svg: false};
+    const box = svg.getBoundingClientRect();
+    const scale = box.width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+    return {caption: f.querySelector('figcaption')?.textContent || '', svg: true,
+            width: box.width, height: box.height, texts: sizes.length,
+            smallest: sizes.length ? Math.min(...sizes) : 0};
+})"""
+
+BODY_FONT_JS = "() => parseFloat(getComputedStyle(document.body).fontSize)"
+
+# Tables whose content is wider than the space they have (they would need sideways scrolling).
+WIDE_TABLES_JS = """(tolerance) => [...document.querySelectorAll('table')].filter(t => {
+    const box = t.parentElement.getBoundingClientRect();
+    const limit = Math.min(box.width, document.documentElement.clientWidth);
+    return t.scrollWidth > limit + tolerance || t.getBoundingClientRect().width > limit + tolerance;
+}).map(t => (t.querySelector('th, td')?.textContent || '').trim().slice(0, 40)
+           + ' width=' + Math.round(t.scrollWidth))"""
+
+# Elements sticking out of the page or cut inside a scroll box (used in print emulation).
+TOO_WIDE_JS = """(tolerance) => {
+    const width = document.documentElement.clientWidth;
+    const out = [];
+    for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width <= 1) continue;  // nothing shown (or text for screen readers only)
+        if (r.right > width + tolerance || r.left < -tolerance
+            || el.scrollWidth > el.clientWidth + tolerance && getComputedStyle(el).overflowX !== 'visible') {
+            out.push(el.tagName.toLowerCase() + '.' + (el.className?.baseVal ?? el.className)
+                     + ' "' + (el.textContent || '').trim().slice(0, 40) + '" right=' + Math.round(r.right));
+        }
+    }
+    return {width, elements: out.slice(0, 10)};
+}"""
+
+LINKS_JS = "() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+
+VISIBLE_TEXT_JS = "() => document.body.innerText"
+
+# axe-core: the WCAG 2.1 A and AA rules.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+A4_PRINT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)  # A4 less 12 mm margins, in CSS pixels
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page, one line per rule with an example."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    return [f"{v['id']} ({len(v['nodes'])}x): {v['nodes'][0]['html'][:120]}" for v in found]

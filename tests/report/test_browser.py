@@ -2,25 +2,36 @@
 
 The session's shared build of 2019 (tests/conftest.py); every stakeholder report, audit report and the
 index page is opened once per viewport from a file:// URL with the network blocked, and the facts are
-cached for the tests below. Full-page screenshots go to a temporary folder of their own and, when
-output/ exists in the working tree, to output/screenshots/ so a developer can look at them.
+cached for the tests below: axe-core's WCAG 2.1 A/AA violations at 1280 and 390 px, tables and chart
+text on a phone, the page printed at A4 width. Full-page screenshots (desktop, phone) and a PDF of
+every stakeholder report go to a temporary folder of their own and to output/screenshots/ of the
+working tree, so a developer can look at them as a reader would.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from browser import (
+    A4_PRINT_WIDTH_PX,
+    AUDIT_SUFFIX,
     BAND_COLOURS_JS,
-    CHARTS_JS,
+    BODY_FONT_JS,
     INDEX,
+    LINKS_JS,
     OVERFLOW_JS,
     PRINT_BREAKS_JS,
+    SVG_CHARTS_JS,
+    TOO_WIDE_JS,
+    VISIBLE_TEXT_JS,
+    WIDE_TABLES_JS,
     PageLog,
+    axe_violations,
     launch,
     new_context,
     open_file,
@@ -37,7 +48,8 @@ pytestmark = requires_chromium
 YEAR = 2019
 NAMES = report_names(paths.DATA_DIR, YEAR)
 TOLERANCE_PX = 4  # sub-pixel rounding and a scrollbar's worth of slack, no more
-SCREENSHOT_COPY = paths.OUTPUT_DIR / "screenshots"  # only when output/ exists
+SCREENSHOT_COPY = paths.OUTPUT_DIR / "screenshots"
+MIN_CHART_TEXT = 0.6  # chart text at least this share of the body text, on a phone too
 
 
 @dataclass
@@ -50,6 +62,11 @@ class Desktop:
     band_colours: dict[str, list[list[str]]]
     screenshot: Path
     print_breaks: list[str]
+    axe: list[str]
+    links: list[str]
+    text: str
+    print_overflow: dict
+    pdf: Path | None
 
 
 @dataclass
@@ -59,6 +76,10 @@ class Mobile:
     log: PageLog
     overflow: dict
     screenshot: Path
+    axe: list[str]
+    wide_tables: list[str]
+    charts: list[dict]
+    body_font: float
 
 
 def csv_rows(path: Path) -> list[dict]:
@@ -85,10 +106,9 @@ def chromium():
 
 
 def keep_screenshot(path: Path) -> None:
-    """Copy a screenshot to output/screenshots/ of the working tree, if output/ exists there."""
-    if SCREENSHOT_COPY.parent.is_dir():
-        SCREENSHOT_COPY.mkdir(exist_ok=True)
-        shutil.copy2(path, SCREENSHOT_COPY / path.name)
+    """Copy a screenshot or PDF to output/screenshots/ of the working tree."""
+    SCREENSHOT_COPY.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(path, SCREENSHOT_COPY / path.name)
 
 
 @pytest.fixture(scope="module")
@@ -105,14 +125,34 @@ def desktop(chromium, built2019, screenshots):
             shot = screenshots / f"{name}.png"
             page.screenshot(path=str(shot), full_page=True)
             keep_screenshot(shot)
-            charts = page.evaluate(CHARTS_JS)
+            charts = page.evaluate(SVG_CHARTS_JS)
             colours = page.evaluate(BAND_COLOURS_JS, bands)
+            axe = axe_violations(page)
+            links = page.evaluate(LINKS_JS)
+            text = page.evaluate(VISIBLE_TEXT_JS)
             page.emulate_media(media="print")
             breaks = page.evaluate(PRINT_BREAKS_JS)
+            pdf = None
+            if name != INDEX and not name.endswith(AUDIT_SUFFIX):
+                pdf = screenshots / f"{name}.pdf"
+                page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+                keep_screenshot(pdf)
+            page.set_viewport_size({"width": A4_PRINT_WIDTH_PX, "height": 1000})
+            print_overflow = page.evaluate(TOO_WIDE_JS, TOLERANCE_PX)
             page.close()
             source = html.read_text(encoding="utf-8")
             cache[name] = Desktop(
-                log, charts, source.count('<figure class="bwk-chart">'), colours, shot, breaks
+                log,
+                charts,
+                source.count('<figure class="bwk-chart">'),
+                colours,
+                shot,
+                breaks,
+                axe,
+                links,
+                text,
+                print_overflow,
+                pdf,
             )
         return cache[name]
 
@@ -133,8 +173,12 @@ def mobile(chromium, built2019, screenshots):
             shot = screenshots / f"{name}-mobile.png"
             page.screenshot(path=str(shot), full_page=True)
             keep_screenshot(shot)
+            axe = axe_violations(page)
+            wide = page.evaluate(WIDE_TABLES_JS, TOLERANCE_PX)
+            charts = page.evaluate(SVG_CHARTS_JS)
+            body_font = page.evaluate(BODY_FONT_JS)
             page.close()
-            cache[name] = Mobile(log, overflow, shot)
+            cache[name] = Mobile(log, overflow, shot, axe, wide, charts, body_font)
         return cache[name]
 
     yield facts
@@ -156,6 +200,18 @@ def expected_bands(year: Path, name: str) -> set[str]:
     }
 
 
+MAX_REPORT_BYTES = 200_000
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if not n.endswith(AUDIT_SUFFIX)])
+def test_report_is_lean(built, name):
+    """One lean stylesheet and SVG charts: no stakeholder report (nor the index) is over 200 KB.
+
+    The audit versions add code and calculation tables; the region's is about 240 KB.
+    """
+    assert (built / f"{name}.html").stat().st_size <= MAX_REPORT_BYTES
+
+
 def test_every_page_of_the_year_is_checked(built):
     assert sorted(p.stem for p in built.glob("*.html")) == sorted(NAMES)
 
@@ -167,17 +223,55 @@ class TestDesktop:
         assert log.problems() == []
         assert log.dialogs == []
 
-    def test_every_chart_loaded(self, desktop, name):
+    def test_every_chart_shown_with_real_text(self, desktop, name):
         facts = desktop(name)
         assert len(facts.charts) == facts.charts_in_source
         if name != INDEX:
             assert facts.charts, "a report without a single chart"
         for chart in facts.charts:
-            assert chart["src"].startswith("data:image/png;base64,"), chart
-            assert chart["complete"] and chart["naturalWidth"] > 0 and chart["naturalHeight"] > 0, (
-                chart
-            )
-            assert chart["shownWidth"] > 0, chart
+            assert chart["svg"] and chart["width"] > 0 and chart["height"] > 0, chart
+            assert chart["texts"] > 0 and chart["caption"], chart
+
+    def test_no_accessibility_violations(self, desktop, name):
+        assert desktop(name).axe == []
+
+    def test_links_to_the_index(self, desktop, name):
+        if name != INDEX:
+            assert "index.html" in desktop(name).links
+
+    def test_printed_at_a4_width_nothing_is_wider_than_the_page(self, desktop, name):
+        o = desktop(name).print_overflow
+        assert o["width"] == A4_PRINT_WIDTH_PX and o["elements"] == [], o
+
+    def test_stakeholder_version_has_no_audit_material(self, desktop, name):
+        """Controle, Herkomst, file names and package versions are for the audit version."""
+        if name == INDEX or name.endswith(AUDIT_SUFFIX):
+            return
+        text = desktop(name).text
+        for word in ("opnieuw berekend", "Herkomst", "papermill", "pandas", "Python", "SHA-256"):
+            assert word not in text, word
+        files = re.findall(r"[\w./-]+\.(?:csv|md|json|ipynb|py|txt)\b", text)
+        assert files == []
+        keys = re.findall(r"\b[A-Za-z]+_[a-z_]+\b", text)  # e.g. volunteer_value, sroi_share
+        assert keys == []
+        assert f"{name}{AUDIT_SUFFIX}.html" in desktop(name).links
+
+    def test_audit_version_keeps_the_audit_material(self, desktop, name):
+        if name.endswith(AUDIT_SUFFIX):
+            text = desktop(name).text
+            assert "opnieuw berekend" in text and "Herkomst" in text and "pandas" in text
+
+    def test_printed_on_a4(self, desktop, name):
+        pdf = desktop(name).pdf
+        if pdf is None:
+            return
+        head = pdf.read_bytes()
+        assert head.startswith(b"%PDF")
+        # every page box of the PDF is A4 (595 x 842 pt), as the stylesheet's @page asks
+        boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", head))
+        assert boxes and all(
+            abs(float(w) - 595) < 1.5 and abs(float(h) - 842) < 1.5 for w, h in boxes
+        ), boxes
 
     def test_band_colours_from_the_legend(self, built, desktop, name):
         legend = {row["band"]: row for row in csv_rows(paths.DATA_DIR / "config" / "bands.csv")}
@@ -218,3 +312,15 @@ class TestPhone:
         """Tables may be wider than the phone, but then they scroll in their own box."""
         o = mobile(name).overflow
         assert o["pageWidth"] <= o["viewport"] + TOLERANCE_PX and o["wideTables"] == [], o
+
+    def test_no_table_needs_sideways_scrolling(self, mobile, name):
+        """On a phone every table fits: its rows are stacked into cards."""
+        assert mobile(name).wide_tables == []
+
+    def test_no_accessibility_violations(self, mobile, name):
+        assert mobile(name).axe == []
+
+    def test_chart_text_legible(self, mobile, name):
+        facts = mobile(name)
+        for chart in facts.charts:
+            assert chart["smallest"] >= MIN_CHART_TEXT * facts.body_font, (chart, facts.body_font)

@@ -1,0 +1,166 @@
+"""Workers started early: their kernels start while the parent still imports, validates and exports.
+
+`bwk run` starts the pool here before it imports pandas; each worker starts its kernel, imports
+bwklib's views and matplotlib in it, loads the year there (bwklib.inputs.memo keeps it, keyed by
+content) and builds its HTML exporters. `run_tasks` then uses this pool, so the first report of each
+worker pays none of that. When no report turns out to need building, the warming was wasted work,
+which is why only the CLI asks for it, after the fast path found a change.
+
+Standard library only at module level: the point is to start before the heavy imports.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+_POOL: ProcessPoolExecutor | None = None
+_CANCEL = None  # a multiprocessing Event: set when the pool is stopped, seen by warming workers
+
+
+def default_jobs() -> int:
+    """Parallel workers: the number of cores available to this process."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def new_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of `jobs` worker processes, spawned as bwklib.build.worker.run_tasks spawns its own.
+
+    Its initializer imports the worker module in the worker, not here: this process has not
+    imported pandas yet.
+    """
+    global _CANCEL
+    context = get_context("spawn")
+    _CANCEL = context.Event()
+    return ProcessPoolExecutor(
+        max_workers=max(1, jobs),
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(_CANCEL, os.getpid()),
+    )
+
+
+def start(jobs: int | None, notebook_dir: Path, year: int | None, data_dir: Path) -> None:
+    """Start the pool `run_tasks` will use and warm every worker (year None: the latest)."""
+    global _POOL
+    stop()
+    jobs = jobs or default_jobs()
+    _POOL = new_pool(jobs)
+    for _ in range(jobs):
+        _POOL.submit(warm, str(Path(notebook_dir).resolve()), year, str(Path(data_dir).resolve()))
+
+
+def current() -> ProcessPoolExecutor | None:
+    """The pool started by `start`, if any (its owner stops it)."""
+    return _POOL
+
+
+def stop() -> None:
+    """Stop the pool at once: cancel what has not started and end the workers.
+
+    Each warmed worker ends its kernel when it gets SIGTERM (`stop_kernel_and_exit`), so nothing
+    waits for a kernel that is still starting, and nothing is left running.
+    """
+    global _POOL
+    pool, _POOL = _POOL, None
+    if pool is None:
+        return
+    if _CANCEL is not None:
+        _CANCEL.set()  # a worker between two warming steps skips the rest
+    processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=30)
+
+
+def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
+    """Worker: start the kernel and load what every report needs; never raises.
+
+    The kernel imports bwklib's views (and so matplotlib) and loads the year (None: the latest
+    complete one), which bwklib.inputs.memo keeps for the notebooks; the HTML exporters render an
+    empty notebook, which compiles their templates.
+
+    Returns
+    -------
+    bool
+        Whether the kernel is ready with the year loaded (False: the first report will do it,
+        and report any problem itself).
+    """
+    import nbformat  # noqa: F401 - imported now, used by every report
+    import papermill  # noqa: F401 - imported now, used by every report
+
+    from bwklib.build.engine import worker_kernel
+    from bwklib.build.plan import latest_year
+    from bwklib.build.render import exporters
+
+    def cancelled() -> bool:
+        return _CANCEL is not None and _CANCEL.is_set()
+
+    try:
+        if cancelled():
+            return False
+        kernel = worker_kernel(notebook_dir)
+        for exporter in exporters():  # the first render compiles templates, loads lexers
+            exporter.from_notebook_node(sample_notebook(), resources={"metadata": {"name": ""}})
+        if cancelled():
+            return False
+        if year is None:
+            year = latest_year(Path(data_dir))
+        code = f"from bwklib import views as _views\n_views.load({year!r}, {data_dir!r})"
+        kc = kernel.km.client()
+        kc.start_channels()
+        try:
+            reply = kc.execute_interactive(
+                code, store_history=False, timeout=120, output_hook=lambda msg: None
+            )
+        finally:
+            kc.stop_channels()
+        kernel.reset()  # the first reset is the slow one (its first full garbage collection)
+        return reply["content"]["status"] == "ok"
+    except Exception:  # noqa: BLE001 - warming is an optimisation; the task reports failures
+        return False
+
+
+def sample_notebook():
+    """A notebook with a cell of each kind a report has: markdown, code with HTML output."""
+    import nbformat  # noqa: F401 - imported now, used by every report
+
+    v4 = nbformat.v4
+    code = v4.new_code_cell("views.header(data, scope)", execution_count=1)
+    code.outputs = [v4.new_output("display_data", data={"text/html": "<p>x</p>"})]
+    return v4.new_notebook(cells=[v4.new_markdown_cell("## Kop\n\nTekst."), code])
+
+
+def die_with_parent(cancel=None, parent: int | None = None) -> None:
+    """Worker initializer: die with the parent (bwklib.build.guard.die_with_parent, also when the
+    parent died before this line), and the kernel with the worker; remember the pool's cancel event.
+
+    A warmed worker has a kernel from its first second, so a run killed early must not leave it:
+    its kernel dies with it (guard.kernel_preexec); on SIGTERM (an interrupted run) the worker
+    stops its kernel before it exits.
+    """
+    global _CANCEL
+    from bwklib.build import guard
+
+    guard.die_with_parent(parent)
+    _CANCEL = cancel
+    signal.signal(signal.SIGTERM, stop_kernel_and_exit)
+
+
+def stop_kernel_and_exit(signum, frame) -> None:
+    """Signal handler of a warmed worker: shut its kernel down, then exit at once."""
+    from bwklib.build import engine
+
+    try:
+        if engine._KERNEL is not None:  # noqa: SLF001 - the worker's own kernel
+            engine._KERNEL.stop()  # noqa: SLF001
+    finally:
+        os._exit(128 + signum)
