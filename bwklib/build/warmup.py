@@ -17,6 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
+from bwklib.build.hooks import checkpoint
+
 _POOL: ProcessPoolExecutor | None = None
 _CANCEL = None  # a multiprocessing Event: set when the pool is stopped, seen by warming workers
 
@@ -54,6 +56,7 @@ def start(jobs: int | None, notebook_dir: Path, year: int | None, data_dir: Path
     _POOL = new_pool(jobs)
     for _ in range(jobs):
         _POOL.submit(warm, str(Path(notebook_dir).resolve()), year, str(Path(data_dir).resolve()))
+    checkpoint("workers-starting")  # tests: the workers are being spawned now
 
 
 def current() -> ProcessPoolExecutor | None:
