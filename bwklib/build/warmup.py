@@ -19,6 +19,7 @@ from pathlib import Path
 
 _POOL: ProcessPoolExecutor | None = None
 _CANCEL = None  # a multiprocessing Event: set when the pool is stopped, seen by warming workers
+_PARENT = None  # in a worker: the pid of the process that started the pool
 
 
 def default_jobs() -> int:
@@ -42,7 +43,7 @@ def new_pool(jobs: int) -> ProcessPoolExecutor:
         max_workers=max(1, jobs),
         mp_context=context,
         initializer=die_with_parent,
-        initargs=(_CANCEL,),
+        initargs=(_CANCEL, os.getpid()),
     )
 
 
@@ -102,7 +103,8 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
     from bwklib.build.render import exporters
 
     def cancelled() -> bool:
-        return _CANCEL is not None and _CANCEL.is_set()
+        orphaned = _PARENT is not None and os.getppid() != _PARENT
+        return orphaned or (_CANCEL is not None and _CANCEL.is_set())
 
     try:
         if cancelled():
@@ -139,19 +141,21 @@ def sample_notebook():
     return v4.new_notebook(cells=[v4.new_markdown_cell("## Kop\n\nTekst."), code])
 
 
-def die_with_parent(cancel=None) -> None:
+def die_with_parent(cancel=None, parent: int | None = None) -> None:
     """Worker initializer: die with the parent (bwklib.build.worker.die_with_parent), and the kernel
     with the worker; remember the pool's cancel event.
 
     A warmed worker has a kernel from its first second, so a run killed early must not leave it:
     on SIGTERM (sent when the parent dies) the worker stops its kernel before it exits.
     """
-    global _CANCEL
+    global _CANCEL, _PARENT
     from bwklib.build.worker import die_with_parent
 
-    _CANCEL = cancel
+    _CANCEL, _PARENT = cancel, parent
     die_with_parent()
     signal.signal(signal.SIGTERM, stop_kernel_and_exit)
+    if parent is not None and os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
 
 
 def stop_kernel_and_exit(signum, frame) -> None:
