@@ -142,20 +142,19 @@ def sample_notebook():
 
 
 def die_with_parent(cancel=None, parent: int | None = None) -> None:
-    """Worker initializer: die with the parent (bwklib.build.worker.die_with_parent), and the kernel
-    with the worker; remember the pool's cancel event.
+    """Worker initializer: die with the parent (bwklib.build.guard.die_with_parent, also when the
+    parent died before this line), and the kernel with the worker; remember the pool's cancel event.
 
     A warmed worker has a kernel from its first second, so a run killed early must not leave it:
-    on SIGTERM (sent when the parent dies) the worker stops its kernel before it exits.
+    its kernel dies with it (guard.kernel_preexec); on SIGTERM (an interrupted run) the worker
+    stops its kernel before it exits.
     """
     global _CANCEL, _PARENT
-    from bwklib.build.worker import die_with_parent
+    from bwklib.build import guard
 
+    guard.die_with_parent(parent)
     _CANCEL, _PARENT = cancel, parent
-    die_with_parent()
     signal.signal(signal.SIGTERM, stop_kernel_and_exit)
-    if parent is not None and os.getppid() != parent:  # it died before the request took effect
-        os._exit(1)
 
 
 def stop_kernel_and_exit(signum, frame) -> None:

@@ -83,8 +83,9 @@ def figure_id(title: str) -> str:
 
 
 def compact_coordinates(m: re.Match) -> str:
-    """An SVG geometry attribute with its numbers rounded to one decimal and no line breaks."""
-    value = re.sub(r"(\d+\.\d)\d+", r"\1", m[2])
+    """An SVG geometry attribute: numbers to one decimal (trailing zeros dropped), no spare spaces."""
+    value = re.sub(r"\d+\.\d+", lambda n: f"{float(n[0]):.1f}".rstrip("0").rstrip("."), m[2])
+    value = re.sub(r"\s*([MLCZz])\s*", r"\1", value)  # no spaces around path commands
     return f'{m[1]}="{" ".join(value.split())}"'
 
 
@@ -104,6 +105,12 @@ def to_svg(fig, salt: str) -> str:
     svg = svg.replace(' style=""', "")
     # Coordinates to 0.1 pt (a tenth of a pixel at full size): a third of the bytes.
     svg = re.sub(r'\b(d|x|y|transform|points)="([^"]*)"', compact_coordinates, svg)
+    svg = re.sub(r'style="fill: (#[0-9a-f]{6})"', r'fill="\1"', svg)
+    # Everything drawn lies inside its axes (the x limits leave room), so nothing needs clipping.
+    svg = re.sub(r' clip-path="url\(#[^)]*\)"', "", svg)
+    svg = re.sub(r"<defs><clipPath .*?</clipPath></defs>", "", svg, flags=re.S)
+    for _ in range(3):  # a group around one element is no group
+        svg = re.sub(r"<g>(<(path|use|text)\b[^>]*(?:/>|>[^<]*</\2>))</g>", r"\1", svg)
     # Ids (clip paths, glyph-free since text is text) are unique per chart on a page.
     prefix = figure_id(salt)
     svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
