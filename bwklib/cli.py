@@ -133,7 +133,8 @@ def cmd_run(args) -> int:
         done = fastpath.unchanged(
             args.year, args.data_dir, args.output_dir, args.notebook_dir, pdf=args.pdf
         )
-        if done is not None:
+        # Leftovers of a killed run (bwklib.build.publish) are for a full run to recover.
+        if done is not None and not any(done.parent.glob(f".bwk-*-{done.name}*")):
             print(f"Ongewijzigd sinds de vorige run: {done / 'index.html'}", file=sys.stderr)
             return 0
     from bwklib.build import warmup

@@ -17,8 +17,11 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
+from bwklib.build.hooks import checkpoint
+
 _POOL: ProcessPoolExecutor | None = None
 _CANCEL = None  # a multiprocessing Event: set when the pool is stopped, seen by warming workers
+_PARENT = None  # in a worker: the pid of the process that started the pool
 
 
 def default_jobs() -> int:
@@ -54,6 +57,7 @@ def start(jobs: int | None, notebook_dir: Path, year: int | None, data_dir: Path
     _POOL = new_pool(jobs)
     for _ in range(jobs):
         _POOL.submit(warm, str(Path(notebook_dir).resolve()), year, str(Path(data_dir).resolve()))
+    checkpoint("workers-starting")  # tests: the workers are being spawned now
 
 
 def current() -> ProcessPoolExecutor | None:
@@ -102,7 +106,8 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
     from bwklib.build.render import exporters
 
     def cancelled() -> bool:
-        return _CANCEL is not None and _CANCEL.is_set()
+        orphaned = _PARENT is not None and os.getppid() != _PARENT
+        return orphaned or (_CANCEL is not None and _CANCEL.is_set())
 
     try:
         if cancelled():
@@ -147,11 +152,11 @@ def die_with_parent(cancel=None, parent: int | None = None) -> None:
     its kernel dies with it (guard.kernel_preexec); on SIGTERM (an interrupted run) the worker
     stops its kernel before it exits.
     """
-    global _CANCEL
+    global _CANCEL, _PARENT
     from bwklib.build import guard
 
     guard.die_with_parent(parent)
-    _CANCEL = cancel
+    _CANCEL, _PARENT = cancel, parent
     signal.signal(signal.SIGTERM, stop_kernel_and_exit)
 
 

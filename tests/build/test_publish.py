@@ -209,7 +209,7 @@ def built(tmp_path_factory):
     data, out = root / "data", root / "out"
     shutil.copytree(paths.DATA_DIR, data)
     notebooks = write_tiny_notebooks(
-        root / "notebooks", extra="print(open('data/2019/stories/de-klop.md').read())"
+        root / "notebooks", extra='print(open(f"{data_dir}/2019/stories/de-klop.md").read())'
     )
     done = bwk(data, out, *run_args(notebooks))
     assert done.returncode == 0, done.stdout
