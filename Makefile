@@ -24,10 +24,10 @@ install: $(STAMP) ## Create .venv and install the locked versions (requirements.
 report: $(STAMP) ## Build every report of the latest year in data/ (or YEAR=2019) into output/<year>/
 	$(BIN)/bwk run $(if $(YEAR),--year $(YEAR),)
 
-test: $(STAMP) ## The whole suite: builds, browser tests, doctests (about 90 s on a quiet 2-core machine)
+test: $(STAMP) ## The whole suite: builds, browser tests, doctests (what CI runs)
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## Every test that executes no notebook, doctests included (under 30 s)
+test-fast: $(STAMP) ## Every test that executes no notebook, doctests included (pytest --fast)
 	$(BIN)/python -m pytest --fast -q
 
 lint: $(STAMP) ## Check code style with ruff

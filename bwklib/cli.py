@@ -20,6 +20,19 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
+def positive_seconds(text: str) -> float:
+    """argparse type: a number of seconds above 0 (a decimal comma is fine)."""
+    try:
+        seconds = float(text.replace(",", "."))
+    except ValueError:
+        seconds = 0.0
+    if not (0 < seconds < float("inf")):
+        raise argparse.ArgumentTypeError(
+            f"verwacht een aantal seconden groter dan 0, niet {text!r}"
+        )
+    return seconds
+
+
 def year_arg(text: str) -> int:
     """argparse type: a four-digit year (validated before it becomes a path)."""
     if not paths.is_year_name(text):
@@ -47,6 +60,17 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument(
         "--pdf", action="store_true", help="ook PDF's van de rapporten maken (vraagt om Chromium)"
+    )
+    r.add_argument(
+        "--notebook-dir",
+        type=Path,
+        default=paths.NOTEBOOK_DIR,
+        help="map met de notebooks locatie.ipynb en regio.ipynb (standaard: notebooks/)",
+    )
+    r.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        help="seconden die één notebook mag duren (standaard: BWK_TIMEOUT of 600)",
     )
     r.add_argument(
         "--timings",
@@ -106,8 +130,11 @@ def cmd_run(args) -> int:
     from bwklib.build import fastpath
 
     if not args.force:
-        done = fastpath.unchanged(args.year, args.data_dir, args.output_dir, pdf=args.pdf)
-        if done is not None:
+        done = fastpath.unchanged(
+            args.year, args.data_dir, args.output_dir, args.notebook_dir, pdf=args.pdf
+        )
+        # Leftovers of a killed run (bwklib.build.publish) are for a full run to recover.
+        if done is not None and not any(done.parent.glob(f".bwk-*-{done.name}*")):
             print(f"Ongewijzigd sinds de vorige run: {done / 'index.html'}", file=sys.stderr)
             return 0
     from bwklib.build import warmup
@@ -120,16 +147,18 @@ def cmd_run(args) -> int:
             if folder.is_dir():
                 # Something changed, so reports are likely to be built: start the workers'
                 # kernels now, while this process imports pandas and validates the data.
-                warmup.start(args.jobs, paths.NOTEBOOK_DIR, args.year, args.data_dir)
+                warmup.start(args.jobs, args.notebook_dir, args.year, args.data_dir)
             from bwklib.build.pipeline import run
 
             summary = run(
                 args.year,
                 args.data_dir,
                 args.output_dir,
+                args.notebook_dir,
                 jobs=args.jobs,
                 force=args.force,
                 pdf=args.pdf,
+                timeout=args.timeout,
             )
         finally:
             warmup.stop()
@@ -143,21 +172,13 @@ def cmd_run(args) -> int:
 
 
 def cmd_export(args) -> int:
-    """Write the exports of a year into output/<year>/ (replacing only those two files)."""
-    import tempfile
-
-    from bwklib.build.exports import write_exports
+    """Write the exports of a year into output/<year>/ (replacing only the export files)."""
+    from bwklib.build.exporting import export_year
     from bwklib.build.pipeline import latest_year
-    from bwklib.inputs.loading import load_year
 
     year = args.year or latest_year(args.data_dir)
-    data = load_year(year, args.data_dir)
-    final = Path(args.output_dir) / str(year)
-    final.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=final, prefix=".bwk-export-") as tmp:
-        for path in write_exports(data, Path(tmp)):
-            path.replace(final / path.name)
-            print(f"geschreven: {final / path.name}")
+    for path in export_year(year, args.data_dir, args.output_dir):
+        print(f"geschreven: {path}")
     return 0
 
 
@@ -225,7 +246,8 @@ def cmd_import(args) -> int:
     from bwklib.entry.importer import import_workbook
     from bwklib.errors import display
 
-    written = import_workbook(args.workbook)
+    with import_lock(args.workbook, args.output_dir):
+        written = import_workbook(args.workbook)
     for path in written:
         print(f"geschreven: {display(path)}")
     year = written[0].parent.name
@@ -248,6 +270,27 @@ def cmd_import(args) -> int:
         f"De gegevens van {year} zijn ingelezen en in orde. Maak de rapporten met: bwk run --year {year}"
     )
     return 0
+
+
+def import_lock(workbook: Path, output_dir: Path):
+    """The year lock `bwk run` holds, for the year folder the workbook is in (if it is one)."""
+    from contextlib import nullcontext
+
+    from bwklib.build.publish import year_lock
+
+    name = Path(workbook).resolve().parent.name
+    if len(name) == 4 and name.isdigit():
+        return year_lock(Path(output_dir), int(name))
+    return nullcontext()
+
+
+def interrupted() -> str:
+    """What an interrupt left: the previous output, or the new one if it was already published."""
+    publish = sys.modules.get("bwklib.build.publish")
+    published = getattr(publish, "PUBLISHED", None)
+    if published is not None:
+        return f"bwk: afgebroken, maar pas nadat de nieuwe uitvoer klaar was: {published}"
+    return "bwk: afgebroken; de vorige uitvoer is ongewijzigd."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -273,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bwk: {os_error_message(e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("bwk: afgebroken; de vorige uitvoer is ongewijzigd.", file=sys.stderr)
+        print(interrupted(), file=sys.stderr)
         return 130
 
 

@@ -1,12 +1,19 @@
-"""Path constants: the one place that knows where data, notebooks and outputs live."""
+"""Path constants: the one place that knows where data, notebooks and outputs live.
+
+In a source checkout (also an editable install) the project is the folder holding bwklib/. An
+installed package (a wheel in site-packages) has no project beside it: then the project is the
+current folder, where `bwk` finds data/, notebooks/ and writes output/.
+"""
 
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-ROOT = PACKAGE_DIR.parent
+SOURCE_ROOT = PACKAGE_DIR.parent
+NOTEBOOK_SUBDIR = "notebooks"
+ROOT = SOURCE_ROOT if (SOURCE_ROOT / NOTEBOOK_SUBDIR).is_dir() else Path.cwd()
 TEMPLATE_DIR = PACKAGE_DIR / "report" / "templates"
 DATA_DIR = ROOT / "data"
-NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOK_DIR = ROOT / NOTEBOOK_SUBDIR
 OUTPUT_DIR = ROOT / "output"
 DATAPACKAGE = "datapackage.json"
 CONFIG_SUBDIR = "config"

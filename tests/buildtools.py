@@ -28,9 +28,12 @@ REAL_EXECUTE = worker.execute  # imported before any test patches it
 STUB_ERROR = "cel 4 (raise ValueError('kapot')): ValueError: kapot"
 
 
-def data_rows(task: Task) -> list[str]:
-    """The rows of the year's CSV files that belong to this report's scope (first column)."""
-    year_dir = Path(task.parameters["data_dir"]) / str(task.parameters["year"])
+def data_rows(task: Task, workdir: str | None = None) -> list[str]:
+    """The rows of the year's CSV files that belong to this report's scope (first column).
+
+    data_dir is relative to the kernel's working folder (a run's input snapshot) when not absolute.
+    """
+    year_dir = Path(workdir or ".") / task.parameters["data_dir"] / str(task.parameters["year"])
     rows = []
     for path in sorted(year_dir.glob("*.csv")):
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
@@ -49,13 +52,17 @@ class StubExecutor:
     fail: frozenset[str] = field(default_factory=frozenset)
     real: frozenset[str] = field(default_factory=frozenset)
 
-    def __call__(self, task: Task, notebook_dir: str, staging: str) -> TaskResult:
+    def __call__(
+        self, task: Task, notebook_dir: str, staging: str, workdir=None, timeout=None
+    ) -> TaskResult:
         if task.scope in self.real:
-            return REAL_EXECUTE(task, notebook_dir, staging)
+            return REAL_EXECUTE(task, notebook_dir, staging, workdir, timeout)
         if task.scope in self.fail:
             return TaskResult(task, False, 0.0, error=STUB_ERROR)
         staging = Path(staging)
-        body = "\n".join(f"<p>{html.escape(line)}</p>" for line in [task.title, *data_rows(task)])
+        body = "\n".join(
+            f"<p>{html.escape(line)}</p>" for line in [task.title, *data_rows(task, workdir)]
+        )
         for suffix in (STAKEHOLDER_SUFFIX, AUDIT_SUFFIX):
             page = f"<!DOCTYPE html>\n<html><body>\n{body}\n</body></html>\n"
             (staging / f"{task.scope}{suffix}.html").write_text(page, encoding="utf-8")
@@ -71,7 +78,7 @@ class InProcessPool(ThreadPoolExecutor):
 
     _processes: dict = {}  # run_tasks terminates these when a run is interrupted: none here
 
-    def __init__(self, max_workers=None, mp_context=None, initializer=None):
+    def __init__(self, max_workers=None, mp_context=None, initializer=None, initargs=()):
         super().__init__(max_workers)
 
 

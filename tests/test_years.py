@@ -269,6 +269,16 @@ class TestThreeYears:
         assert set(want) <= set(got), sorted(set(want) - set(got))[:5]
         for key, value in known.items():
             assert value == pytest.approx(want[key]), key
+        then = {y: expected_figures(y, data_dir, entries[y]) for y in YEARS if y < year}
+        checked = 0
+        for (scope, key, basis), value in got.items():  # earlier years' values, as labelled
+            if key.startswith("earlier:"):
+                _, earlier, figure = key.split(":", 2)
+                known_then = then.get(int(earlier), {})
+                if (scope, figure, basis) in known_then:
+                    assert value == pytest.approx(known_then[(scope, figure, basis)]), key
+                    checked += 1
+        assert checked or year == 2020
         volunteer = {k: v for k, v in got.items() if k[1] == "volunteer_value"}
         assert volunteer == (
             {("utrecht", "volunteer_value", "actual"): 48000.0} if year == 2020 else {}

@@ -31,6 +31,14 @@ OUTPUT_PACKAGES = [
     "nbclient",
     "ipykernel",
     "jupyter-client",
+    # What turns notebooks and stories into HTML: story Markdown, nbconvert's Markdown cells,
+    # templates, code highlighting and its CSS, PNG encoding of the charts.
+    "markdown-it-py",
+    "mistune",
+    "jinja2",
+    "pygments",
+    "jupyterlab-pygments",
+    "pillow",
 ]
 
 

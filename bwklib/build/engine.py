@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
-from pathlib import Path
+
+from bwklib.build import guard, timeouts
 
 KERNEL = "python3"
 
@@ -21,7 +21,7 @@ class WorkerKernel:
     """
 
     def __init__(self, cwd: str):
-        self.cwd, self.km, self.ipc_dir = cwd, None, None
+        self.cwd, self.km, self.ipc_dir, self.owner = cwd, None, None, None
 
     def ensure(self) -> None:
         """Start the kernel if it is not running; retry once (papermill kernels can fail to start)."""
@@ -40,14 +40,22 @@ class WorkerKernel:
                     ) from e
 
     def start(self) -> None:
-        """Start a kernel over IPC (no TCP ports to race for) in the notebook folder."""
+        """Start a kernel over IPC (no TCP ports to race for) in the notebook folder.
+
+        The kernel dies with this process (guard.kernel_preexec); its sockets and connection file
+        live in a folder this process locks, which the next run removes if this one is killed.
+        """
         from jupyter_client import KernelManager
 
-        self.ipc_dir = tempfile.mkdtemp(prefix="bwk-kernel-")
+        ipc_dir, self.owner = guard.kernel_dir()
+        self.ipc_dir = str(ipc_dir)
         self.km = KernelManager(
-            kernel_name=KERNEL, transport="ipc", ip=str(Path(self.ipc_dir) / "k")
+            kernel_name=KERNEL,
+            transport="ipc",
+            ip=str(ipc_dir / "k"),
+            connection_file=str(ipc_dir / "kernel.json"),
         )
-        self.km.start_kernel(cwd=self.cwd)
+        self.km.start_kernel(cwd=self.cwd, preexec_fn=guard.kernel_preexec())
         kc = self.km.client()
         kc.start_channels()
         try:
@@ -77,7 +85,9 @@ class WorkerKernel:
             self.km.cleanup_resources()
         if self.ipc_dir:
             shutil.rmtree(self.ipc_dir, ignore_errors=True)
-        self.km, self.ipc_dir = None, None
+        if self.owner is not None:
+            self.owner.close()
+        self.km, self.ipc_dir, self.owner = None, None, None
 
 
 _KERNEL: WorkerKernel | None = None
@@ -92,7 +102,6 @@ def register_engine() -> None:
     papermill's nbclient engine leaves a kernel it was handed running but keeps that run's kernel
     client (its sockets) open; this engine closes the client and keeps the kernel.
     """
-    from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
     class ReusedKernelEngine(NBClientEngine):
@@ -109,7 +118,7 @@ def register_engine() -> None:
             **kwargs,
         ):
             kwargs = {k: v for k, v in kwargs.items() if k not in ("input_path", "timeout")}
-            client = PapermillNotebookClient(
+            client = timeouts.notebook_client_class()(  # an asyncio client: time limits work
                 nb_man,
                 kernel_name=kernel_name,
                 timeout=execution_timeout,
@@ -137,5 +146,8 @@ def worker_kernel(cwd: str) -> WorkerKernel:
         register_engine()
         _KERNEL = WorkerKernel(cwd)
         atexit.register(_KERNEL.stop)
+    if _KERNEL.cwd != cwd:  # another run's inputs: a kernel started in their folder
+        _KERNEL.stop()
+        _KERNEL.cwd = cwd
     _KERNEL.ensure()
     return _KERNEL

@@ -62,7 +62,8 @@ def write_exports(data, out_dir: Path) -> list[Path]:
     """Write scores.csv, figures.csv, checks.csv, provenance.json and datapackage.json; return paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    figures = pd.concat([compute_figures(data), history_figures(data)], ignore_index=True)
+    current = compute_figures(data)
+    figures = pd.concat([current, history_figures(data, current=current)], ignore_index=True)
     scores = score_all(data).assign(source=score_source(data))
     return [
         write_csv(scores, SCORE_EXPORT_COLUMNS, out_dir / "scores.csv"),

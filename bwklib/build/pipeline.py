@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bwklib import paths
-from bwklib.build import cache, fastpath, warmup
+from bwklib.build import cache, fastpath, snapshot, timeouts, warmup
 from bwklib.build.exports import write_exports
+from bwklib.build.hooks import checkpoint
 from bwklib.build.plan import Task, TaskResult, latest_year, plan
 from bwklib.build.publish import interrupt_on_terminate, publish, recover, year_lock
 from bwklib.build.warmup import default_jobs
@@ -65,12 +66,15 @@ def build_reports(
     jobs: int,
     force: bool,
     progress: Callable[[str], None],
+    workdir: Path | None = None,
+    timeout: float | None = None,
 ) -> list[TaskResult]:
     """Reuse every report whose inputs are unchanged; execute the rest in parallel.
 
     A report that fails keeps its previous version, if there is one (the index says so). The keys of
     the reports built successfully are written to the staging folder's manifest, so a failed one is
-    rebuilt next time.
+    rebuilt next time. The kernels run in `workdir` (default notebook_dir); `timeout` limits each
+    notebook's execution (seconds).
     """
     code, env = cache.code_digest(), cache.environment()
     keys = {t.scope: cache.task_key(data, t, notebook_dir, code, env) for t in tasks}
@@ -83,7 +87,9 @@ def build_reports(
     results = [TaskResult(t, True, 0.0) for t in reused]
     if todo:
         progress(f"{len(todo)} rapport(en) maken met {min(jobs, len(todo))} processen…")
-        results += run_tasks(todo, notebook_dir, staging, jobs, progress, warmup.current())
+        results += run_tasks(
+            todo, notebook_dir, staging, jobs, progress, warmup.current(), workdir, timeout
+        )
     for r in results:
         if not r.ok:  # nothing already produced is lost: keep the previous version, say so
             r.kept_previous = cache.link_outputs(r.task, previous, staging)
@@ -109,6 +115,7 @@ def run(
     progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True),
     force: bool = False,
     pdf: bool = False,
+    timeout: float | None = None,
 ) -> RunSummary:
     """Build every report of a year into output_dir/<year>/.
 
@@ -124,6 +131,9 @@ def run(
         Rebuild every report, even those whose inputs did not change.
     pdf : bool
         Also print each stakeholder report to PDF (pdf/<scope>.pdf) with a headless Chromium.
+    timeout : float, optional
+        Seconds a notebook may run before it is stopped and reported as failed; default
+        BWK_TIMEOUT or 600.
     progress : callable
         Receives one Dutch line per step.
 
@@ -135,37 +145,48 @@ def run(
     Raises
     ------
     DataError
-        When the data does not validate (nothing is built or changed).
+        When the data does not validate (nothing is built; the published year is unchanged).
     RunError
-        When another run holds the lock for this year.
+        When another run holds the lock for this year, or BWK_TIMEOUT is not a number.
     """
     from bwklib.report.site import write_index
 
+    timeout = timeouts.notebook_timeout(timeout)
     start = time.perf_counter()
     data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
     notebook_dir = Path(notebook_dir).resolve()
     inputs = fastpath.fingerprint(data_dir, notebook_dir, pdf)  # before any input is read
     latest = year is None or is_latest(year, data_dir)
     year = year or latest_year(data_dir)
+    if not paths.year_dir(data_dir, year).is_dir():
+        load_year(year, data_dir)  # says which years there are
     progress(f"Gegevens van {year} inlezen en controleren…")
-    data = load_year(year, data_dir)
-    tasks = plan(data, notebook_dir)
     with year_lock(output_dir, year), interrupt_on_terminate():
         recover(output_dir, year)
         staging = Path(tempfile.mkdtemp(prefix=f".bwk-build-{year}-", dir=output_dir))
+        copy = snapshot.location(output_dir, year)
         try:
             staging.chmod(0o755)  # mkdtemp makes it private; the published year is for readers
+            # Every input is read once, into the snapshot: reports, exports, provenance, cache keys
+            # and the fast path's record all come from the same bytes, whatever happens meanwhile.
+            inputs_read = snapshot.take(data_dir, year, copy, notebook_dir)
+            inputs.update(snapshot.digests(inputs_read))
+            data = inputs_read.load(year)
+            tasks = plan(data, notebook_dir)  # data_dir relative to the kernels' folder
+            checkpoint("snapshot-taken")
             (staging / "notebooks").mkdir()
             write_exports(data, staging)
             results = build_reports(
                 data,
                 tasks,
-                notebook_dir,
+                inputs_read.notebook_dir,
                 output_dir / str(year),
                 staging,
                 jobs or default_jobs(),
                 force,
                 progress,
+                workdir=notebook_dir,  # the kernels' folder (warmed up there)
+                timeout=timeout,
             )
             write_index(data, staging, results)
             if pdf:
@@ -182,6 +203,8 @@ def run(
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
     summary = RunSummary(year, output_dir / str(year), results, time.perf_counter() - start)
     progress(f"Klaar in {summary.seconds:.1f} s: {summary.output / 'index.html'}")
     return summary

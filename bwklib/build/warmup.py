@@ -17,8 +17,11 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
+from bwklib.build.hooks import checkpoint
+
 _POOL: ProcessPoolExecutor | None = None
 _CANCEL = None  # a multiprocessing Event: set when the pool is stopped, seen by warming workers
+_PARENT = None  # in a worker: the pid of the process that started the pool
 
 
 def default_jobs() -> int:
@@ -42,7 +45,7 @@ def new_pool(jobs: int) -> ProcessPoolExecutor:
         max_workers=max(1, jobs),
         mp_context=context,
         initializer=die_with_parent,
-        initargs=(_CANCEL,),
+        initargs=(_CANCEL, os.getpid()),
     )
 
 
@@ -54,6 +57,7 @@ def start(jobs: int | None, notebook_dir: Path, year: int | None, data_dir: Path
     _POOL = new_pool(jobs)
     for _ in range(jobs):
         _POOL.submit(warm, str(Path(notebook_dir).resolve()), year, str(Path(data_dir).resolve()))
+    checkpoint("workers-starting")  # tests: the workers are being spawned now
 
 
 def current() -> ProcessPoolExecutor | None:
@@ -62,17 +66,23 @@ def current() -> ProcessPoolExecutor | None:
 
 
 def stop() -> None:
-    """Stop the pool: cancel what has not started, let each worker finish its current task.
+    """Stop the pool at once: cancel what has not started and end the workers.
 
-    Also when interrupted: a worker ends its kernel only when it exits normally, and a warming
-    task is short. (Tasks that execute notebooks are ended by `run_tasks` itself.)
+    Each warmed worker ends its kernel when it gets SIGTERM (`stop_kernel_and_exit`), so nothing
+    waits for a kernel that is still starting, and nothing is left running.
     """
     global _POOL
     pool, _POOL = _POOL, None
-    if pool is not None:
-        if _CANCEL is not None:
-            _CANCEL.set()  # a worker still warming skips its remaining steps
-        pool.shutdown(wait=True, cancel_futures=True)
+    if pool is None:
+        return
+    if _CANCEL is not None:
+        _CANCEL.set()  # a worker between two warming steps skips the rest
+    processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=30)
 
 
 def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
@@ -96,7 +106,8 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
     from bwklib.build.render import exporters
 
     def cancelled() -> bool:
-        return _CANCEL is not None and _CANCEL.is_set()
+        orphaned = _PARENT is not None and os.getppid() != _PARENT
+        return orphaned or (_CANCEL is not None and _CANCEL.is_set())
 
     try:
         if cancelled():
@@ -117,6 +128,7 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
             )
         finally:
             kc.stop_channels()
+        kernel.reset()  # the first reset is the slow one (its first full garbage collection)
         return reply["content"]["status"] == "ok"
     except Exception:  # noqa: BLE001 - warming is an optimisation; the task reports failures
         return False
@@ -132,18 +144,19 @@ def sample_notebook():
     return v4.new_notebook(cells=[v4.new_markdown_cell("## Kop\n\nTekst."), code])
 
 
-def die_with_parent(cancel=None) -> None:
-    """Worker initializer: die with the parent (bwklib.build.worker.die_with_parent), and the kernel
-    with the worker; remember the pool's cancel event.
+def die_with_parent(cancel=None, parent: int | None = None) -> None:
+    """Worker initializer: die with the parent (bwklib.build.guard.die_with_parent, also when the
+    parent died before this line), and the kernel with the worker; remember the pool's cancel event.
 
     A warmed worker has a kernel from its first second, so a run killed early must not leave it:
-    on SIGTERM (sent when the parent dies) the worker stops its kernel before it exits.
+    its kernel dies with it (guard.kernel_preexec); on SIGTERM (an interrupted run) the worker
+    stops its kernel before it exits.
     """
-    global _CANCEL
-    from bwklib.build.worker import die_with_parent
+    global _CANCEL, _PARENT
+    from bwklib.build import guard
 
-    _CANCEL = cancel
-    die_with_parent()
+    guard.die_with_parent(parent)
+    _CANCEL, _PARENT = cancel, parent
     signal.signal(signal.SIGTERM, stop_kernel_and_exit)
 
 

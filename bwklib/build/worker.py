@@ -2,34 +2,47 @@
 
 from __future__ import annotations
 
-import signal
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
 
-from bwklib.build import engine
+from bwklib.build import engine, guard, timeouts
 from bwklib.build.engine import ENGINE, KERNEL, worker_kernel
+from bwklib.build.hooks import checkpoint
 from bwklib.build.plan import AUDIT_SUFFIX, STAKEHOLDER_SUFFIX, Task, TaskResult
 from bwklib.build.render import exporters, normalise
 from bwklib.build.timing import Stopwatch
 
 
-def execute(task: Task, notebook_dir: str, staging: str) -> TaskResult:
+def execute(
+    task: Task,
+    notebook_dir: str,
+    staging: str,
+    workdir: str | None = None,
+    timeout: float | None = None,
+) -> TaskResult:
     """Worker: execute one notebook with papermill on the worker's kernel, then render both HTMLs.
 
     A kernel that fails to start is retried once. Failures inside the notebook are reported with
-    the cell and the error, not raised.
+    the cell and the error, not raised. The kernel runs in `workdir` (default: the notebook folder).
+    A notebook still running after `timeout` seconds (default `timeouts.notebook_timeout()`) is
+    stopped in the cell it is in, and its kernel replaced.
     """
     import nbformat
     import papermill as pm
+    from nbclient.exceptions import CellTimeoutError
 
     start, watch = time.perf_counter(), Stopwatch()
     out_nb = Path(staging) / "notebooks" / f"{task.scope}.ipynb"
+    workdir = workdir or notebook_dir
+    clock = timeouts.NotebookClock(timeouts.notebook_timeout(timeout))
     try:
         with watch.phase("kernel"):
-            kernel = worker_kernel(notebook_dir)
+            kernel = worker_kernel(workdir)
+        checkpoint("kernel-ready")
         with watch.phase("reset"):
             kernel.reset()
         with watch.phase("papermill"):
@@ -37,13 +50,19 @@ def execute(task: Task, notebook_dir: str, staging: str) -> TaskResult:
                 str(Path(notebook_dir) / task.notebook),
                 str(out_nb),
                 parameters=task.parameters,
-                cwd=notebook_dir,
+                cwd=workdir,
                 kernel_name=KERNEL,
                 progress_bar=False,
                 request_save_on_cell_execute=False,  # write the notebook once, at the end
                 engine_name=ENGINE,
                 km=kernel.km,
+                timeout_func=clock.remaining,
             )
+    except CellTimeoutError:
+        if engine._KERNEL is not None:
+            engine._KERNEL.stop()  # it is still busy with the cell
+        error = clock.message()
+        return TaskResult(task, False, time.perf_counter() - start, error=error)
     except pm.PapermillExecutionError as e:
         src = " ".join(e.source.split())[:120]
         return TaskResult(
@@ -76,23 +95,35 @@ def run_tasks(
     jobs: int,
     progress: Callable[[str], None],
     pool: ProcessPoolExecutor | None = None,
+    workdir: Path | None = None,
+    timeout: float | None = None,
 ) -> list[TaskResult]:
     """Run the tasks in `jobs` worker processes, reporting progress as each one finishes.
 
     A pool handed in (bwklib.build.warmup's warmed workers) is used and left to its owner to stop.
 
     A worker that dies (killed, out of memory) fails its task, not the run. When the run itself is
-    interrupted, pending tasks are cancelled and the workers are stopped.
+    interrupted, pending tasks are cancelled and the workers are stopped. The kernels run in
+    `workdir` (default: the notebook folder); `timeout` limits each notebook's execution.
     """
     results = []
+    guard.remove_stale_kernel_dirs()  # what killed runs left behind
     own = pool is None
     pool = pool or ProcessPoolExecutor(
-        max_workers=max(1, jobs), mp_context=get_context("spawn"), initializer=die_with_parent
+        max_workers=max(1, jobs),
+        mp_context=get_context("spawn"),
+        initializer=guard.die_with_parent,
+        initargs=(os.getpid(),),
     )
+    workdir = str(workdir or notebook_dir)
     try:
         # Regions first: a region's report is the longest, so it should not start last.
         queue = sorted(tasks, key=lambda t: t.kind != "regio")
-        futures = {pool.submit(execute, t, str(notebook_dir), str(staging)): t for t in queue}
+        futures = {
+            pool.submit(execute, t, str(notebook_dir), str(staging), workdir, timeout): t
+            for t in queue
+        }
+        checkpoint("workers-starting")
         for n, fut in enumerate(as_completed(futures), start=1):
             try:
                 res = fut.result()
@@ -105,24 +136,16 @@ def run_tasks(
                 f"({res.seconds:.1f} s)"
             )
     except BaseException:
+        # Taken before shutdown(), which forgets them (and would let them finish their tasks).
+        processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
         pool.shutdown(wait=False, cancel_futures=True)
-        for process in list((pool._processes or {}).values()):  # noqa: SLF001 - no public API
-            process.terminate()
+        for process in processes:
+            process.terminate()  # its kernel dies with it (guard.kernel_preexec)
+        for process in processes:
+            process.join(5)
+        guard.remove_stale_kernel_dirs()
         raise
     if own:
         pool.shutdown()
     order = {t.scope: i for i, t in enumerate(tasks)}
     return sorted(results, key=lambda r: order[r.task.scope])
-
-
-def die_with_parent() -> None:
-    """Worker initializer: on Linux, ask for SIGTERM when the parent dies (even by SIGKILL).
-
-    Without it a killed run leaves its workers, and their kernels, running.
-    """
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass

@@ -66,8 +66,11 @@ def history_files(data) -> list[Path]:
     return files
 
 
-def comparison(data, scope: str) -> pd.DataFrame:
+def comparison(data, scope: str, current: pd.DataFrame | None = None) -> pd.DataFrame:
     """The configured figures of a scope over the years: one row per figure, one column per year.
+
+    `current`, when given, is compute_figures(data) for at least this scope (computed once by a
+    caller that compares every scope).
 
     Returns
     -------
@@ -76,7 +79,8 @@ def comparison(data, scope: str) -> pd.DataFrame:
         (current minus previous year, NaN when either is unknown).
     """
     years = [*earlier_years(data), data.year]
-    current = compute_figures(data, [scope])
+    if current is None:
+        current = compute_figures(data, [scope])
     frames = {y: figures_of_year(y, data.data_dir) for y in years[:-1]}
     frames[data.year] = current
     rows = []
@@ -96,12 +100,15 @@ def comparison(data, scope: str) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def history_figures(data, only: list[str] | None = None) -> pd.DataFrame:
+def history_figures(
+    data, only: list[str] | None = None, current: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The earlier years' values and the changes each report's comparison shows, as figure rows.
 
     `earlier:<year>:<key>` is the value of an earlier year (recomputed for a complete year, as
     recorded in known_figures.csv for a partial one); `change:<key>` is this year's value minus the
-    previous year's. Only values that are known are listed.
+    previous year's. Only values that are known are listed. `current`: compute_figures(data) of
+    at least these scopes, when the caller has it already.
     """
     from bwklib.compute.figures import FIGURE_COLUMNS, scopes
 
@@ -110,8 +117,11 @@ def history_figures(data, only: list[str] | None = None) -> pd.DataFrame:
     if not years:
         return pd.DataFrame(columns=FIGURE_COLUMNS)
     files = {y: "; ".join(relative_files(data, y)) for y in years}
-    for scope in only if only is not None else scopes(data):
-        table = comparison(data, scope)
+    chosen = only if only is not None else scopes(data)
+    if current is None:
+        current = compute_figures(data, chosen)
+    for scope in chosen:
+        table = comparison(data, scope, current)
         for r in table.itertuples(index=False):
             values = dict(zip(table.columns, r, strict=True))
             for year in years:

@@ -71,16 +71,17 @@ class TestFailingNotebook:
     @pytest.mark.build
     def test_the_error_names_the_cell_and_the_exception(self, broken_notebooks, tmp_path):
         task = next(t for t in pipeline.plan(load_year(2019)) if t.scope == "de-verbinding")
-        (tmp_path / "notebooks").mkdir()
+        staging = tmp_path / "staging"
+        (staging / "notebooks").mkdir(parents=True)
         try:
-            result = worker.execute(task, str(broken_notebooks), str(tmp_path))
+            result = worker.execute(task, str(broken_notebooks), str(staging))
         finally:
             if engine._KERNEL is not None:
                 engine._KERNEL.stop()
                 engine._KERNEL = None
         assert not result.ok
         assert result.error.startswith("cel ") and "ValueError: kapot" in result.error
-        assert not (tmp_path / "de-verbinding.html").exists()
+        assert not (staging / "de-verbinding.html").exists()
 
     def test_one_location_fails_the_others_are_built(self, data_copy, tmp_path, stub_executor):
         stub_executor(fail={"de-verbinding"})

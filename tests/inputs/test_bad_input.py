@@ -237,7 +237,7 @@ def tree(folder: Path) -> dict:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.name.endswith(".lock")  # the year lock is no output
     }
 
 
