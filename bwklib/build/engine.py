@@ -63,9 +63,16 @@ class WorkerKernel:
         finally:
             kc.stop_channels()
 
-    def reset(self) -> None:
-        """Forget everything the previous notebook defined (modules stay imported)."""
+    def reset(self, cwd: str | None = None) -> None:
+        """Forget everything the previous notebook defined (modules stay imported).
+
+        With `cwd`, the kernel also moves to that folder: a kernel warmed up elsewhere runs the
+        notebook where its relative data_dir parameter points into this run's input snapshot.
+        """
         code = "import matplotlib.pyplot as _plt\n_plt.close('all')\n%reset -f"
+        if cwd is not None:
+            code = f"import os as _os\n_os.chdir({str(cwd)!r})\n" + code
+            self.cwd = cwd
         kc = self.km.client()
         kc.start_channels()
         try:
@@ -146,8 +153,7 @@ def worker_kernel(cwd: str) -> WorkerKernel:
         register_engine()
         _KERNEL = WorkerKernel(cwd)
         atexit.register(_KERNEL.stop)
-    if _KERNEL.cwd != cwd:  # another run's inputs: a kernel started in their folder
-        _KERNEL.stop()
+    if _KERNEL.km is None:  # not running: start it in this folder (a running one moves on reset)
         _KERNEL.cwd = cwd
     _KERNEL.ensure()
     return _KERNEL

@@ -185,7 +185,7 @@ def run(
                 jobs or default_jobs(),
                 force,
                 progress,
-                workdir=notebook_dir,  # the kernels' folder (warmed up there)
+                workdir=inputs_read.notebook_dir,  # data_dir is relative to it (the snapshot)
                 timeout=timeout,
             )
             write_index(data, staging, results)

@@ -44,7 +44,7 @@ def execute(
             kernel = worker_kernel(workdir)
         checkpoint("kernel-ready")
         with watch.phase("reset"):
-            kernel.reset()
+            kernel.reset(workdir)  # also moves a kernel warmed up elsewhere into workdir
         with watch.phase("papermill"):
             pm.execute_notebook(
                 str(Path(notebook_dir) / task.notebook),
