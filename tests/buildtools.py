@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from bwklib.build import worker
 from bwklib.build.plan import AUDIT_SUFFIX, STAKEHOLDER_SUFFIX, Task, TaskResult
 
 REAL_EXECUTE = worker.execute  # imported before any test patches it
+REAL_LOCK = threading.Lock()  # the in-process pool's threads share the one worker kernel
 STUB_ERROR = "cel 4 (raise ValueError('kapot')): ValueError: kapot"
 
 
@@ -56,7 +58,8 @@ class StubExecutor:
         self, task: Task, notebook_dir: str, staging: str, workdir=None, timeout=None
     ) -> TaskResult:
         if task.scope in self.real:
-            return REAL_EXECUTE(task, notebook_dir, staging, workdir, timeout)
+            with REAL_LOCK:  # one worker process runs one notebook at a time on its one kernel
+                return REAL_EXECUTE(task, notebook_dir, staging, workdir, timeout)
         if task.scope in self.fail:
             return TaskResult(task, False, 0.0, error=STUB_ERROR)
         staging = Path(staging)

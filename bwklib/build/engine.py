@@ -153,7 +153,7 @@ def worker_kernel(cwd: str) -> WorkerKernel:
         register_engine()
         _KERNEL = WorkerKernel(cwd)
         atexit.register(_KERNEL.stop)
-    if _KERNEL.km is None:  # not running: start it in this folder (a running one moves on reset)
-        _KERNEL.cwd = cwd
+    if _KERNEL.km is None or not _KERNEL.km.is_alive():
+        _KERNEL.cwd = cwd  # (re)start it in this folder; a running kernel moves there on reset
     _KERNEL.ensure()
     return _KERNEL

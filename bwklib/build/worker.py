@@ -50,7 +50,8 @@ def execute(
                 str(Path(notebook_dir) / task.notebook),
                 str(out_nb),
                 parameters=task.parameters,
-                cwd=workdir,
+                # no cwd: papermill would chdir this process into the snapshot, which a run
+                # removes; the kernel moved into workdir on its reset
                 kernel_name=KERNEL,
                 progress_bar=False,
                 request_save_on_cell_execute=False,  # write the notebook once, at the end
