@@ -13,6 +13,11 @@ scope's own figure (basis actual), `{{ figuur: expense_total.budget }}` names th
 `{{ figuur: generic:deelnemers van top }}` the figure of another scope. Only figure keys, never code;
 the report shows the value the Dutch way (1.085, € 370.245, 33%). An unknown key or scope is a
 validation error naming the file and line.
+
+A story may also place one of the scope's charts where its text refers to it: a line holding only
+`{{ grafiek: deelnemers-per-activiteit }}` (names in `CHARTS`). The chart is the one its section
+draws (bwklib.report.story); that section then points to it instead of drawing it twice. An unknown
+name, a directive sharing its line with text, or a chart placed twice is a validation error.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from bwklib.errors import Problem, decode_utf8
 from bwklib.inputs.schema import read_bytes
@@ -155,13 +161,37 @@ def place_photos(tokens, folder: Path | None) -> list:
     return out
 
 
-def render(text: str, folder: Path | None = None) -> str:
+def place_charts(tokens, chart: Callable[[str], str] | None) -> list:
+    """Replace every paragraph that is a chart directive alone by the chart's HTML (or nothing).
+
+    The chart comes from bwk (`chart(name)`), never from the story: Markdown's raw HTML stays
+    disabled, and only a paragraph whose whole text is a known directive is replaced.
+    """
+    out = []
+    for block in blocks(tokens):
+        name = None
+        if block[0].type == "paragraph_open" and block[0].level == 0:
+            name = chart_name(block[1].content)
+        if name is None:
+            out += block
+            continue
+        html = chart(name) if chart else ""
+        if html:
+            token = Token("html_block", "", 0)
+            token.content = html
+            out.append(token)
+    return out
+
+
+def render(text: str, folder: Path | None = None, chart: Callable[[str], str] | None = None) -> str:
     """Render a story to HTML: the document title (#) is dropped, other headings move down a level.
 
     `folder` is where the story's photos are (data/<year>/stories/); without it no photo is shown.
+    `chart(name)` gives the HTML of a chart the story places with `{{ grafiek: <naam> }}`;
+    without it a directive shows nothing.
     """
     md = renderer()
-    tokens = md.parse(text)
+    tokens = place_charts(md.parse(separate_charts(text)), chart)
     out, skip = [], False
     for tok in tokens:
         if tok.type == "heading_open" and tok.tag == "h1":
@@ -188,6 +218,62 @@ FIGURE_HELP = (
 )
 
 
+CHART = re.compile(r"^\s*grafiek\s*:(?P<name>.*)$", re.S)
+CHART_LINE = re.compile(r"^ {0,3}\{\{\s*grafiek\s*:[^{}\n]*\}\}[ \t]*$", re.M)
+CHARTS = {
+    "deelnemers-per-activiteit": "deelnemers per activiteitsoort",
+    "kengetallen": "generieke kengetallen (vrijwilligers, sleutelhouders, ...)",
+    "woningcorporaties": "deelnemers per woningcorporatie",
+    "inkomsten": "inkomsten per financier",
+    "uitgaven": "uitgaven: begroting en realisatie",
+}
+"""The charts a story may place, by name, with what they show (the same for a location and a region)."""
+CHART_HELP = (
+    "zet {{ grafiek: <naam> }} alleen op een eigen regel, bijv. "
+    "{{ grafiek: deelnemers-per-activiteit }}; namen: " + ", ".join(CHARTS)
+)
+
+
+@dataclass(frozen=True)
+class ChartRef:
+    """One `{{ grafiek: ... }}` in a story: the name, its line, and whether it is alone on it."""
+
+    name: str
+    line: int
+    text: str
+    alone: bool
+
+
+def chart_refs(text: str) -> list[ChartRef]:
+    """Every `{{ grafiek: ... }}` of a story, in order, with its line (1-based)."""
+    alone = {m.start() + m.group(0).index("{") for m in CHART_LINE.finditer(text)}
+    refs = []
+    for m in REFERENCE.finditer(text):
+        c = CHART.match(m.group(1))
+        if c is not None:
+            line = text.count("\n", 0, m.start()) + 1
+            refs.append(ChartRef(c["name"].strip(), line, m.group(0), m.start() in alone))
+    return refs
+
+
+def placed_charts(text: str) -> set[str]:
+    """The names of the charts a story places (known names only)."""
+    return {r.name for r in chart_refs(text) if r.name in CHARTS}
+
+
+def chart_name(paragraph: str) -> str | None:
+    """The chart a paragraph of rendered Markdown places, when the paragraph is a directive alone."""
+    m = re.fullmatch(r"\s*\{\{(.*?)\}\}\s*", paragraph, re.S)
+    c = CHART.match(m.group(1)) if m else None
+    name = c["name"].strip() if c else None
+    return name if name in CHARTS else None
+
+
+def separate_charts(text: str) -> str:
+    """Blank lines around every directive line, so that each is a paragraph of its own."""
+    return CHART_LINE.sub(lambda m: f"\n{m.group(0).strip()}\n", text)
+
+
 @dataclass(frozen=True)
 class FigureRef:
     """One `{{ figuur: ... }}` in a story: the key, basis and scope it names, and its line."""
@@ -203,6 +289,8 @@ def figure_refs(text: str) -> list[FigureRef]:
     """Every `{{ ... }}` of a story, in order, with the line it starts on (1-based)."""
     refs = []
     for m in REFERENCE.finditer(text):
+        if CHART.match(m.group(1)):
+            continue  # a chart, not a figure (chart_refs)
         line = text.count("\n", 0, m.start()) + 1
         f = FIGURE.match(m.group(1))
         if f is None:
@@ -229,9 +317,34 @@ def check_figures(data, problems: list[Problem], shown) -> None:
                 why = key_problem(data, ref.key, docs)
             if why:
                 problems.append(Problem(path, ref.line, None, None, why))
+        check_charts(text, path, problems)
+
+
+def check_charts(text: str, path: str, problems: list[Problem]) -> None:
+    """Every chart a story places has a known name, stands alone on its line, and appears once."""
+    first: dict[str, int] = {}
+    for ref in chart_refs(text):
+        if ref.name not in CHARTS:
+            why = f"'{ref.name}' in '{ref.text}' is geen bekende grafiek; {CHART_HELP}"
+        elif not ref.alone:
+            why = f"'{ref.text}' staat niet alleen op de regel; {CHART_HELP}"
+        elif ref.name in first:
+            why = (
+                f"'{ref.text}' staat al op regel {first[ref.name]}; een grafiek staat één keer in "
+                "het verhaal: laat een van beide weg"
+            )
+        else:
+            first[ref.name] = ref.line
+            continue
+        problems.append(Problem(path, ref.line, None, None, why))
 
 
 def bind(text: str, value: Callable[[FigureRef], str]) -> str:
-    """The story with every figure reference replaced by `value(ref)` (already formatted)."""
+    """The story with every figure reference replaced by `value(ref)` (already formatted).
+
+    Chart directives stay as they are (`render` places the charts).
+    """
     refs = iter(figure_refs(text))
-    return REFERENCE.sub(lambda m: value(next(refs)), text)
+    return REFERENCE.sub(
+        lambda m: m.group(0) if CHART.match(m.group(1)) else value(next(refs)), text
+    )

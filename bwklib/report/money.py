@@ -80,6 +80,20 @@ def key_ratios_table(data: YearData, scope: str) -> Html:
 
 
 def finance_chart(data: YearData, scope: str) -> Html:
+    """Budget against actual per expense line (or where the story shows that chart)."""
+    from bwklib.report.story import chart_or_pointer
+
+    return Html(chart_or_pointer(data, scope, "uitgaven", expense_chart))
+
+
+def income_chart(data: YearData, scope: str) -> Html:
+    """Actual income per funder and the valued volunteer hours (or where the story shows them)."""
+    from bwklib.report.story import chart_or_pointer
+
+    return Html(chart_or_pointer(data, scope, "inkomsten", income_chart_block))
+
+
+def expense_chart(data: YearData, scope: str) -> Html:
     """Budget against actual per expense line."""
     from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
@@ -94,7 +108,7 @@ def finance_chart(data: YearData, scope: str) -> Html:
     )
 
 
-def income_chart(data: YearData, scope: str) -> Html:
+def income_chart_block(data: YearData, scope: str) -> Html:
     """Actual income per funder, and the valued volunteer hours where the data has them."""
     from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 

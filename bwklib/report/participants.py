@@ -59,12 +59,12 @@ def no_counts(data: YearData, scope: str) -> Html:
     )
 
 
-def activity_section(data: YearData, scope: str) -> Html:
-    """Participants per activity type: table and chart."""
+def activity_chart(data: YearData, scope: str) -> str:
+    """The chart of participants per activity type (stacked by location for a region), or ""."""
     from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
     if not cons.has_registration(data, scope):
-        return no_counts(data, scope)
+        return ""
     wide = cons.counts_by_location(
         data, "participants_activity", "activity_type", "participants", scope
     )
@@ -72,21 +72,28 @@ def activity_section(data: YearData, scope: str) -> Html:
     name = cons.scope_name(data, scope)
     title = f"Deelnemers per activiteitsoort — {name} (totaal {format_int(wide.values.sum())})"
     if len(wide.columns) > 1:
-        chart = charts.stacked_by_location(
+        return charts.stacked_by_location(
             wide,
             labels,
             [cons.scope_name(data, c) for c in wide.columns],
             title,
             "Aantal deelnemers",
         )
-    else:
-        totals = cons.activity_totals(data, scope)
-        chart = charts.hbar(totals, labels, title, "Aantal deelnemers", shares=cons.shares(totals))
+    totals = cons.activity_totals(data, scope)
+    return charts.hbar(totals, labels, title, "Aantal deelnemers", shares=cons.shares(totals))
+
+
+def activity_section(data: YearData, scope: str) -> Html:
+    """Participants per activity type: table and chart (or where the story shows the chart)."""
+    from bwklib.report.story import chart_or_pointer
+
+    if not cons.has_registration(data, scope):
+        return no_counts(data, scope)
     return block(
         counts_table(
             data, scope, "participants_activity", "activity_type", "participants", "activity_types"
         ),
-        chart,
+        chart_or_pointer(data, scope, "deelnemers-per-activiteit", activity_chart),
     )
 
 
@@ -111,28 +118,38 @@ def generic_section(data: YearData, scope: str) -> Html:
     )
 
 
-def generic_charts(data: YearData, region: str) -> Html:
-    """Small multiples of the generic counts per location (the appendix 'Resultaten in beeld')."""
-    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
-
-    if not cons.has_registration(data, region):
-        return no_counts(data, region)
-    wide = cons.counts_by_location(data, "generic_counts", "measure", "value", region)
-    labels = list(data["generic_measures"].set_index("measure").loc[wide.index, "chart_label"])
-    names = [cons.scope_name(data, c) for c in wide.columns]
-    return block(
-        charts.small_multiples(
-            wide, labels, names, f"Kengetallen per buurtwerkkamer — {cons.scope_name(data, region)}"
-        )
-    )
-
-
-def housing_section(data: YearData, scope: str) -> Html:
-    """Participants per housing corporation: table and chart with shares."""
+def generic_chart(data: YearData, scope: str) -> str:
+    """The generic counts as charts: small multiples per location for a region (the appendix
+    'Resultaten in beeld'), one bar chart for a location; "" without registration."""
     from bwklib.report import charts  # matplotlib loads only when a chart is drawn
 
     if not cons.has_registration(data, scope):
-        return no_counts(data, scope)
+        return ""
+    wide = cons.counts_by_location(data, "generic_counts", "measure", "value", scope)
+    labels = list(data["generic_measures"].set_index("measure").loc[wide.index, "chart_label"])
+    names = [cons.scope_name(data, c) for c in wide.columns]
+    if cons.is_region(data, scope):
+        title = f"Kengetallen per buurtwerkkamer — {cons.scope_name(data, scope)}"
+        return charts.small_multiples(wide, labels, names, title)
+    return charts.hbar(wide.iloc[:, 0], labels, f"Kengetallen — {names[0]}", "Aantal")
+
+
+def generic_charts(data: YearData, region: str) -> Html:
+    """Small multiples of the generic counts per location (the appendix 'Resultaten in beeld'),
+    or where the story shows them."""
+    from bwklib.report.story import chart_or_pointer
+
+    if not cons.has_registration(data, region):
+        return no_counts(data, region)
+    return block(chart_or_pointer(data, region, "kengetallen", generic_chart))
+
+
+def housing_chart(data: YearData, scope: str) -> str:
+    """The chart of participants per housing corporation, with shares; "" without registration."""
+    from bwklib.report import charts  # matplotlib loads only when a chart is drawn
+
+    if not cons.has_registration(data, scope):
+        return ""
     totals = cons.housing_totals(data, scope)
     labels = list(
         data["housing_corporations"].set_index("housing_corporation").loc[totals.index, "label"]
@@ -141,7 +158,15 @@ def housing_section(data: YearData, scope: str) -> Html:
         f"Deelnemers per woningcorporatie — {cons.scope_name(data, scope)} "
         f"(totaal {format_int(totals.sum())})"
     )
-    chart = charts.hbar(totals, labels, title, "Aantal deelnemers", shares=cons.shares(totals))
+    return charts.hbar(totals, labels, title, "Aantal deelnemers", shares=cons.shares(totals))
+
+
+def housing_section(data: YearData, scope: str) -> Html:
+    """Participants per housing corporation: table and chart (or where the story shows the chart)."""
+    from bwklib.report.story import chart_or_pointer
+
+    if not cons.has_registration(data, scope):
+        return no_counts(data, scope)
     return block(
         counts_table(
             data,
@@ -151,5 +176,5 @@ def housing_section(data: YearData, scope: str) -> Html:
             "participants",
             "housing_corporations",
         ),
-        chart,
+        chart_or_pointer(data, scope, "woningcorporaties", housing_chart),
     )

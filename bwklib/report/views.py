@@ -147,24 +147,25 @@ def story(data: YearData, scope: str) -> Html:
     text = data.stories.get(scope)
     if not text:
         return block('<p class="notice">Voor dit rapport is geen verhaal aangeleverd.</p>')
-    from bwklib.report.story import bind_figures
+    from bwklib.report.story import bind_figures, story_chart
 
     text, _ = split_section(text)  # the financial conclusions come with the finance figures
     folder = paths.year_dir(data.data_dir, data.year) / "stories"
-    return block(f'<div class="story">{render(bind_figures(data, scope, text), folder)}</div>')
+    html = render(bind_figures(data, scope, text), folder, lambda n: story_chart(data, scope, n))
+    return block(f'<div class="story">{html}</div>')
 
 
 def finance_conclusions(data: YearData, scope: str) -> Html:
     """The financial conclusions of the story (its section "Financiële conclusies"), if any."""
     from bwklib.inputs.stories import FINANCE_CONCLUSIONS, render, split_section
-    from bwklib.report.story import bind_figures
+    from bwklib.report.story import bind_figures, story_chart
 
     _, section = split_section(data.stories.get(scope) or "")
     if not section:
         return Html("")
+    html = render(bind_figures(data, scope, section), None, lambda n: story_chart(data, scope, n))
     return block(
-        f"<h3>{esc(FINANCE_CONCLUSIONS)}</h3>",
-        f'<div class="story conclusions">{render(bind_figures(data, scope, section))}</div>',
+        f"<h3>{esc(FINANCE_CONCLUSIONS)}</h3>", f'<div class="story conclusions">{html}</div>'
     )
 
 
