@@ -89,9 +89,73 @@ def compact_coordinates(m: re.Match) -> str:
     return f'{m[1]}="{" ".join(value.split())}"'
 
 
+TEXT_CLASSES = {"text-anchor: middle": "m", "text-anchor: end": "e", "text-anchor: start": ""}
+STROKE = "stroke: #000000; stroke-width: 0.8"  # every axis tick of matplotlib's style
+SPINE = "fill: none; " + STROKE + "; stroke-linejoin: miter; stroke-linecap: square"
+
+
+def text_class(m: re.Match) -> str:
+    """A text's inline style as classes: its font size ("f10") and anchor ("m", "e")."""
+    classes, rest = [], []
+    for rule in (r.strip() for r in m[1].split(";")):
+        size = re.fullmatch(r"font-size: (\d+(?:\.\d+)?)px", rule)
+        if size:
+            classes.append("f" + size[1].replace(".", "_"))
+        elif rule in TEXT_CLASSES:
+            classes.append(TEXT_CLASSES[rule])
+        elif rule:
+            rest.append(rule)
+    attrs = f' class="{" ".join(c for c in classes if c)}"' if any(classes) else ""
+    return attrs + (f' style="{"; ".join(rest)}"' if rest else "")
+
+
+def shared_styles(svg: str) -> str:
+    """Repeated inline styles as classes with one small stylesheet per chart (a third fewer bytes).
+
+    The rules are scoped to `.bwk-svg`, identical in every chart, so repeating them on a page
+    changes nothing; the chart looks the same in a report and in Jupyter (no bwk.css needed).
+    """
+    svg = svg.replace(f'style="{STROKE}"', 'class="k"').replace(f'style="{SPINE}"', 'class="s"')
+    svg = re.sub(r'(?<=<text) style="([^"]*)"', text_class, svg)
+    sizes = sorted(set(re.findall(r'class="[^"]*\bf(\d+(?:_\d+)?)\b', svg)))
+    rules = "".join(f".bwk-svg .f{s}{{font-size:{s.replace('_', '.')}px}}" for s in sizes)
+    rules = (
+        ".bwk-svg *{stroke-linejoin:round;stroke-linecap:butt}"
+        ".bwk-svg .k{stroke:#000;stroke-width:.8}"
+        ".bwk-svg .s{fill:none;stroke:#000;stroke-width:.8;stroke-linejoin:miter;stroke-linecap:square}"
+        ".bwk-svg .m{text-anchor:middle}.bwk-svg .e{text-anchor:end}" + rules
+    )
+    return re.sub(
+        r'<defs><style type="text/css">[^<]*</style></defs>',
+        f"<defs><style>{rules}</style></defs>",
+        svg,
+        count=1,
+    )
+
+
+def unwrap_groups(svg: str) -> str:
+    """Drop every <g> without attributes (and its </g>): a bare group changes nothing drawn."""
+    out, bare, pos = [], [], 0
+    for m in re.finditer(r"<g( [^>]*)?>|</g>", svg):
+        out.append(svg[pos : m.start()])
+        pos = m.end()
+        if m[0] == "</g>":
+            if not bare.pop():
+                out.append(m[0])
+        else:
+            bare.append(m[1] is None)
+            if m[1] is not None:
+                out.append(m[0])
+    out.append(svg[pos:])
+    return "".join(out)
+
+
 def to_svg(fig, salt: str) -> str:
     """The figure as an inline <svg> element (no XML prolog, no metadata), and close it."""
     buf = io.StringIO()
+    fig.patch.set_visible(False)  # white backgrounds on a white page: not drawn
+    for ax in fig.axes:
+        ax.patch.set_visible(False)
     with plt.rc_context({"svg.hashsalt": salt}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
@@ -111,12 +175,13 @@ def to_svg(fig, salt: str) -> str:
     svg = re.sub(r"<defs><clipPath .*?</clipPath></defs>", "", svg, flags=re.S)
     for _ in range(3):  # a group around one element is no group
         svg = re.sub(r"<g>(<(path|use|text)\b[^>]*(?:/>|>[^<]*</\2>))</g>", r"\1", svg)
+    svg = shared_styles(unwrap_groups(svg))
     # Ids (clip paths, glyph-free since text is text) are unique per chart on a page.
     prefix = figure_id(salt)
     svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
     svg = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{prefix}-\1"', svg)
-    return svg
+    return svg.replace("<svg ", '<svg class="bwk-svg" ', 1)
 
 
 def to_html(fig, title: str) -> str:
@@ -129,9 +194,7 @@ def to_html(fig, title: str) -> str:
         if isinstance(ax.xaxis.get_major_formatter(), matplotlib.ticker.ScalarFormatter):
             ax.xaxis.set_major_formatter(DUTCH_TICKS)
     cap = figure_id(title) + "-t"
-    svg = to_svg(fig, title).replace(
-        "<svg ", f'<svg role="img" aria-labelledby="{cap}" class="bwk-svg" ', 1
-    )
+    svg = to_svg(fig, title).replace("<svg ", f'<svg role="img" aria-labelledby="{cap}" ', 1)
     return (
         f'<figure class="bwk-chart"><figcaption id="{cap}">{esc(title)}</figcaption>{svg}</figure>'
     )

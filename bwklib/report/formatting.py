@@ -6,6 +6,7 @@ HTML themselves. Tables are plain HTML (no pandas Styler) so ids are stable and 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 from decimal import ROUND_HALF_UP, Decimal
@@ -135,9 +136,10 @@ def esc(text) -> str:
 def cell(text, cls: str = "", tag: str = "td", title: str = "", label: str = "", mark=None) -> str:
     """One escaped table cell with an optional CSS class.
 
-    `label` (the column heading) becomes data-label, which a phone shows beside the value when
-    the table is stacked into cards; `mark` is a band's (symbol, name), shown beside the value so
-    the band never rests on colour alone.
+    `label` (a column heading) becomes data-label, which a phone shows beside the value when
+    the table is stacked into cards (`html_table` gives its cells their labels once per table
+    instead, in `card_labels`); `mark` is a band's (symbol, name), shown beside the value so the
+    band never rests on colour alone.
 
     >>> cell("a < b", "num")
     '<td class="num">a &lt; b</td>'
@@ -153,6 +155,33 @@ def cell(text, cls: str = "", tag: str = "td", title: str = "", label: str = "",
             f'<span class="sr-only"> ({esc(name)})</span>'
         )
     return f"<{tag}{attrs}>{shown}</{tag}>"
+
+
+def css_string(text: str) -> str:
+    r"""Text as a quoted CSS string: anything but letters, digits and spaces as a hex escape, so
+    that no text can end the string or the <style> element around it.
+
+    >>> print(css_string('a "b" <c>'))
+    "a \22 b\22  \3c c\3e "
+    """
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def card_labels(header: list[str]) -> tuple[str, str]:
+    """A table's class and its <style>: on a phone (cards) each value shows its column heading.
+
+    One rule per column instead of the heading repeated in every cell; tables with the same
+    headings share the class (and identical rules).
+    """
+    name = "t" + hashlib.sha256("\x1f".join(header).encode("utf-8")).hexdigest()[:8]
+    rules = "".join(
+        f".{name} td:nth-child({i + 1})::before{{content:{css_string(h)}}}"
+        for i, h in enumerate(header)
+        if i and h
+    )
+    if not rules:
+        return "", ""
+    return name, f"<style>@media (max-width:40rem){{{rules}}}</style>"
 
 
 def band_marks(bands) -> dict[str, tuple[str, str]]:
@@ -194,15 +223,17 @@ def html_table(
         tds = []
         for i, value in enumerate(row):
             cls = " ".join(c for c in (cls_row[i], "num" if i in numeric else "") if c)
-            tds.append(cell(value, cls, label=header[i], mark=marks.get(cls_row[i])))
+            tds.append(cell(value, cls, mark=marks.get(cls_row[i])))
         body.append("<tr>" + "".join(tds) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     # The wrapper scrolls a table wider than the page inside its own box (focusable, so the
     # keyboard can scroll it too); on a phone the table is stacked into cards instead.
     name = esc(caption or header[0] or "Tabel")
+    labels, style = card_labels([str(h) for h in header])
     return (
-        f'<div class="bwk-scroll" tabindex="0" role="region" aria-label="{name}">'
-        f'<table class="{esc(css)}">{cap}<thead><tr>{head}</tr></thead>'
+        f'<div class="bwk-scroll" tabindex="0" role="region" aria-label="{name}">{style}'
+        f'<table class="{esc(" ".join(c for c in (css, labels) if c))}">'
+        f"{cap}<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 

@@ -79,6 +79,7 @@ CHARTED = [
     "income_chart",
     "finance_chart",
     "comparison_section",
+    "story",  # the charts a story places ({{ grafiek: ... }}), drawn there instead of a section
 ]
 REGION_ONLY = ["appendix", "generic_charts"]
 
