@@ -45,6 +45,11 @@ def check_target(folder: Path) -> None:
         )
 
 
+CARRIED_COLUMNS = {"indicators": ("housing_corporations",)}
+"""Optional columns a new year always has, empty if the source year lacks them, so that the
+analyst sees where to fill them in (the housing-corporation marker, data/README.md)."""
+
+
 def copy_definitions(source: Path, target: Path, package: dict, region: str | None) -> None:
     """Copy the definition files; with a region, only the rows that apply to it."""
     for name in definition_names(package):
@@ -53,6 +58,7 @@ def copy_definitions(source: Path, target: Path, package: dict, region: str | No
         if not src.exists():  # an optional definition file
             continue
         header, rows = read_csv(src)
+        header += [c for c in CARRIED_COLUMNS.get(name, ()) if c not in header]
         filtered = bool(region) and "region" in header
         if filtered:
             rows = [r for r in rows if of_region(name, r, region)]

@@ -254,6 +254,12 @@ def only_region(resource: str, definition: dict) -> str:
     )
 
 
+def marked(definition: dict) -> str:
+    """The housing-corporation marker of an indicator, as the codes list shows it."""
+    value = str(definition.get("housing_corporations") or "").strip().lower()
+    return "  (⌂ van belang voor woningcorporaties)" if value in ("true", "ja", "1") else ""
+
+
 def instruction_lines(year: int, package: dict, definitions: dict) -> list[tuple[str, str]]:
     """The instruction sheet as (style, text) lines; style is title, heading, code or text."""
     name = WORKBOOK_NAME.format(year=year)
@@ -303,10 +309,19 @@ def instruction_lines(year: int, package: dict, definitions: dict) -> list[tuple
         ("heading", "De bladen"),
     ]
     lines += [("text", f"{s.title}: {s.explanation}") for s in SHEETS]
+    lines.append(
+        (
+            "text",
+            "Van belang voor woningcorporaties: welke indicatoren dat zijn, staat niet in deze "
+            f"werkmap maar in data/{year}/indicators.csv, kolom housing_corporations (true bij "
+            "zo'n indicator, anders leeg). Het rapport toont ze met ⌂ en een regel in de "
+            "legenda. Zie data/README.md.",
+        )
+    )
     for resource, id_field in list_resources(package):
         lines.append(("heading", f"Codes: {package[resource]['title']}"))
         lines += [
-            ("code", f"{d[id_field]}  —  {describe(d)}{only_region(resource, d)}")
+            ("code", f"{d[id_field]}  —  {describe(d)}{only_region(resource, d)}{marked(d)}")
             for d in definitions[resource]
         ]
     return lines

@@ -20,9 +20,13 @@ from bwklib.report.html import Html, block
 HOUSING_MARK = ("⌂", "van belang voor woningcorporaties")
 
 
-def housing_marked(data: YearData) -> set[str]:
-    """Indicators the source marks as important to housing corporations ("Rood/schuin")."""
-    ind = data["indicators"]
+def housing_marked(data: YearData, scope: str | None = None) -> set[str]:
+    """Indicators marked as important to housing corporations ("Rood/schuin" in the source):
+    the column `housing_corporations` of indicators.csv, of the scope's region (or of the year).
+
+    The 2019 text source lost the marking, so in 2019 no indicator is marked (data/README.md).
+    """
+    ind = data["indicators"] if scope is None else definitions(data, "indicators", scope)
     if "housing_corporations" not in ind:  # an optional column
         return set()
     return set(ind.indicator[ind.housing_corporations.fillna(False).astype(bool)])
@@ -33,15 +37,15 @@ def marks(data: YearData) -> dict[str, tuple[str, str]]:
     return {**band_marks(data["bands"]), "housing-marker": HOUSING_MARK}
 
 
-def legend(data: YearData) -> Html:
+def legend(data: YearData, scope: str | None = None) -> Html:
     """The legend of the results tables: colour, symbol and meaning of every band, and the
-    housing-corporation mark when an indicator carries it."""
+    housing-corporation mark when an indicator of the scope (or of the year) carries it."""
     items = "".join(
         f'<li class="band-{esc(b.band)}"><span class="mark" aria-hidden="true">{esc(b.symbol)}</span> '
         f"{esc(b.label)}: {esc(b.description)}</li>"
         for b in data["bands"].itertuples()
     )
-    if housing_marked(data):
+    if housing_marked(data, scope):
         symbol, text = HOUSING_MARK
         items += (
             f'<li class="housing"><span class="mark" aria-hidden="true">{esc(symbol)}</span> '
@@ -69,7 +73,7 @@ def results_table(data: YearData, location: str) -> Html:
     if not registered(data, location):
         return not_registered(data, location)
     scores = score_location(data, location)
-    housing = housing_marked(data)
+    housing = housing_marked(data, location)
     rules = data["scoring_rules"].set_index("rule")
     sections = data["indicator_sections"].set_index("section")["label"]
     units = data["indicators"].set_index("indicator")["unit"]
@@ -103,7 +107,9 @@ def results_table(data: YearData, location: str) -> Html:
     used = rules.loc[sorted(set(scores.rule))]
     notes = "".join(f"<li>{esc(r.explanation)}</li>" for r in used.itertuples())
     return block(
-        legend(data), table, f'<p class="note">Zo is gescoord:</p><ul class="note">{notes}</ul>'
+        legend(data, location),
+        table,
+        f'<p class="note">Zo is gescoord:</p><ul class="note">{notes}</ul>',
     )
 
 
@@ -132,7 +138,7 @@ def results_overview(data: YearData, region: str) -> Html:
     by_key = {(s.location, s.indicator): s for s in scores.itertuples()}
     names = [cons.scope_name(data, loc) for loc in locs]
     sections = data["indicator_sections"].set_index("section")["label"]
-    housing = housing_marked(data)
+    housing = housing_marked(data, region)
     rows, classes = [], []
     indicators = definitions(data, "indicators", region)
     for section, group in indicators.groupby("section", sort=False):
@@ -161,7 +167,7 @@ def results_overview(data: YearData, region: str) -> Html:
         else ""
     )
     return block(
-        legend(data),
+        legend(data, region),
         html_table(
             ["Indicator", *names],
             rows,
