@@ -125,3 +125,12 @@ def test_the_utrecht_story_shows_the_three_figures_where_it_refers_to_them(data2
     assert "Deelnemers per activiteitsoort — Utrecht" in html
     assert "Deelnemers per woningcorporatie — Utrecht (totaal 1.085)" in html
     assert "{{" not in html
+
+
+def test_no_shipped_story_refers_to_a_figure_it_does_not_show(data2019):
+    """Every paragraph announcing 'de volgende figuur' is followed by the chart it announces."""
+    for scope, text in data2019.stories.items():
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        for here, after in zip(paragraphs, paragraphs[1:] + [""], strict=True):
+            if re.search(r"volgende figuur|onderstaande (figuur|grafiek)", here, re.I):
+                assert re.fullmatch(r"\{\{\s*grafiek\s*:[^}]*\}\}", after), (scope, here)
