@@ -222,7 +222,7 @@ CHART = re.compile(r"^\s*grafiek\s*:(?P<name>.*)$", re.S)
 CHART_LINE = re.compile(r"^ {0,3}\{\{\s*grafiek\s*:[^{}\n]*\}\}[ \t]*$", re.M)
 CHARTS = {
     "deelnemers-per-activiteit": "deelnemers per activiteitsoort",
-    "kengetallen": "generieke kengetallen (vrijwilligers, sleutelhouders, ...)",
+    "kengetallen": "generieke kengetallen",
     "woningcorporaties": "deelnemers per woningcorporatie",
     "inkomsten": "inkomsten per financier",
     "uitgaven": "uitgaven: begroting en realisatie",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bwklib.compute import consolidation as cons
 from bwklib.compute.figures import compute_figures
-from bwklib.inputs.stories import FigureRef, bind, figure_refs, placed_charts
+from bwklib.inputs.stories import CHARTS, FigureRef, bind, figure_refs, placed_charts
 from bwklib.report.formatting import esc, format_figure
 
 
@@ -74,6 +74,7 @@ def chart_or_pointer(data, scope: str, name: str, draw) -> str:
     if not in_story(data, scope, name):
         return draw(data, scope)
     return (
-        '<p class="note chart-pointer">De grafiek bij deze cijfers staat hierboven, bij de tekst '
-        f'die ernaar verwijst: <a href="#{esc(chart_anchor(name))}">naar de grafiek</a>.</p>'
+        '<p class="note chart-pointer">De grafiek bij deze cijfers staat bij de tekst '
+        f'die ernaar verwijst: <a href="#{esc(chart_anchor(name))}">naar de grafiek '
+        f"({esc(CHARTS[name])})</a>.</p>"
     )
