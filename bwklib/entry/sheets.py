@@ -227,6 +227,19 @@ def list_resources(package: dict) -> list[tuple[str, str]]:
     return out
 
 
+HOUSING_MARKER_NOTE = (
+    "Van belang voor woningcorporaties: welke indicatoren dat zijn, staat niet in deze werkmap "
+    "maar in data/{year}/indicators.csv, kolom housing_corporations (true bij zo'n indicator, "
+    "anders leeg). Het rapport toont ze met ⌂ en een regel in de legenda. Zie data/README.md."
+)
+
+
+def marked(definition: dict) -> str:
+    """The housing-corporation marker of an indicator, as the codes list shows it."""
+    value = str(definition.get("housing_corporations") or "").strip().lower()
+    return "  (⌂ van belang voor woningcorporaties)" if value in ("true", "ja", "1") else ""
+
+
 def describe(row: dict) -> str:
     """A definition row's Dutch description (its label or name)."""
     return str(row.get("label") or row.get("name") or "")

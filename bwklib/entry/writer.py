@@ -12,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from bwklib.entry.sheets import (
     HEADER_FILL,
+    HOUSING_MARKER_NOTE,
     INFO_FILL,
     INFO_HEADER,
     INPUT_FILL,
@@ -29,6 +30,7 @@ from bwklib.entry.sheets import (
     info_reference,
     layout,
     list_resources,
+    marked,
     primary_key,
     references,
 )
@@ -254,12 +256,6 @@ def only_region(resource: str, definition: dict) -> str:
     )
 
 
-def marked(definition: dict) -> str:
-    """The housing-corporation marker of an indicator, as the codes list shows it."""
-    value = str(definition.get("housing_corporations") or "").strip().lower()
-    return "  (⌂ van belang voor woningcorporaties)" if value in ("true", "ja", "1") else ""
-
-
 def instruction_lines(year: int, package: dict, definitions: dict) -> list[tuple[str, str]]:
     """The instruction sheet as (style, text) lines; style is title, heading, code or text."""
     name = WORKBOOK_NAME.format(year=year)
@@ -309,15 +305,7 @@ def instruction_lines(year: int, package: dict, definitions: dict) -> list[tuple
         ("heading", "De bladen"),
     ]
     lines += [("text", f"{s.title}: {s.explanation}") for s in SHEETS]
-    lines.append(
-        (
-            "text",
-            "Van belang voor woningcorporaties: welke indicatoren dat zijn, staat niet in deze "
-            f"werkmap maar in data/{year}/indicators.csv, kolom housing_corporations (true bij "
-            "zo'n indicator, anders leeg). Het rapport toont ze met ⌂ en een regel in de "
-            "legenda. Zie data/README.md.",
-        )
-    )
+    lines.append(("text", HOUSING_MARKER_NOTE.format(year=year)))
     for resource, id_field in list_resources(package):
         lines.append(("heading", f"Codes: {package[resource]['title']}"))
         lines += [

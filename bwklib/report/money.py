@@ -14,6 +14,7 @@ from bwklib.report.formatting import (
     html_table,
 )
 from bwklib.report.html import Html, block
+from bwklib.report.placement import chart_or_pointer
 
 
 def no_locations(data: YearData, scope: str) -> Html:
@@ -81,15 +82,11 @@ def key_ratios_table(data: YearData, scope: str) -> Html:
 
 def finance_chart(data: YearData, scope: str) -> Html:
     """Budget against actual per expense line (or where the story shows that chart)."""
-    from bwklib.report.story import chart_or_pointer
-
     return Html(chart_or_pointer(data, scope, "uitgaven", expense_chart))
 
 
 def income_chart(data: YearData, scope: str) -> Html:
     """Actual income per funder and the valued volunteer hours (or where the story shows them)."""
-    from bwklib.report.story import chart_or_pointer
-
     return Html(chart_or_pointer(data, scope, "inkomsten", income_chart_block))
 
 

@@ -10,6 +10,7 @@ from bwklib.report.formatting import (
     html_table,
 )
 from bwklib.report.html import Html, block
+from bwklib.report.placement import chart_or_pointer
 
 
 def counts_table(
@@ -85,8 +86,6 @@ def activity_chart(data: YearData, scope: str) -> str:
 
 def activity_section(data: YearData, scope: str) -> Html:
     """Participants per activity type: table and chart (or where the story shows the chart)."""
-    from bwklib.report.story import chart_or_pointer
-
     if not cons.has_registration(data, scope):
         return no_counts(data, scope)
     return block(
@@ -137,8 +136,6 @@ def generic_chart(data: YearData, scope: str) -> str:
 def generic_charts(data: YearData, region: str) -> Html:
     """Small multiples of the generic counts per location (the appendix 'Resultaten in beeld'),
     or where the story shows them."""
-    from bwklib.report.story import chart_or_pointer
-
     if not cons.has_registration(data, region):
         return no_counts(data, region)
     return block(chart_or_pointer(data, region, "kengetallen", generic_chart))
@@ -163,8 +160,6 @@ def housing_chart(data: YearData, scope: str) -> str:
 
 def housing_section(data: YearData, scope: str) -> Html:
     """Participants per housing corporation: table and chart (or where the story shows the chart)."""
-    from bwklib.report.story import chart_or_pointer
-
     if not cons.has_registration(data, scope):
         return no_counts(data, scope)
     return block(

@@ -3,10 +3,10 @@ story places with `{{ grafiek: ... }}` drawn by the functions that draw them in 
 
 from __future__ import annotations
 
-from bwklib.compute import consolidation as cons
 from bwklib.compute.figures import compute_figures
-from bwklib.inputs.stories import CHARTS, FigureRef, bind, figure_refs, placed_charts
+from bwklib.inputs.stories import FigureRef, bind, figure_refs
 from bwklib.report.formatting import esc, format_figure
+from bwklib.report.placement import chart_anchor
 
 
 def bind_figures(data, scope: str, text: str) -> str:
@@ -29,11 +29,6 @@ def bind_figures(data, scope: str, text: str) -> str:
     return bind(text, value)
 
 
-def chart_anchor(name: str) -> str:
-    """The id of a chart a story places (its section links to it)."""
-    return f"grafiek-{name}"
-
-
 def chart_views() -> dict:
     """Chart name (bwklib.inputs.stories.CHARTS) -> the function that draws it for a scope.
 
@@ -50,31 +45,9 @@ def chart_views() -> dict:
     }
 
 
-def in_story(data, scope: str, name: str) -> bool:
-    """Whether the scope's story shows chart `name` (then its section does not draw it again):
-    the story places it and the scope has the figures it is drawn from."""
-    if name not in placed_charts(data.stories.get(scope) or ""):
-        return False
-    if name in ("inkomsten", "uitgaven"):
-        return bool(cons.scope_locations(data, scope))
-    return cons.has_registration(data, scope)
-
-
 def story_chart(data, scope: str, name: str) -> str:
     """The HTML of a chart a story places, with the anchor its section links to ("" if none)."""
     html = chart_views()[name](data, scope)
     if not html:
         return ""
     return f'<div class="story-chart" id="{esc(chart_anchor(name))}">{html}</div>'
-
-
-def chart_or_pointer(data, scope: str, name: str, draw) -> str:
-    """A section's chart: drawn by `draw(data, scope)`, or, when the story already shows it, a
-    line that says so and links to it (a chart appears once on a page)."""
-    if not in_story(data, scope, name):
-        return draw(data, scope)
-    return (
-        '<p class="note chart-pointer">De grafiek bij deze cijfers staat bij de tekst '
-        f'die ernaar verwijst: <a href="#{esc(chart_anchor(name))}">naar de grafiek '
-        f"({esc(CHARTS[name])})</a>.</p>"
-    )

@@ -8,7 +8,8 @@ from bwklib.errors import DataError
 from bwklib.inputs.loading import load_year
 from bwklib.inputs.stories import CHARTS, chart_refs, figure_refs, render
 from bwklib.report import views
-from bwklib.report.story import chart_anchor, chart_views, story_chart
+from bwklib.report.placement import chart_anchor
+from bwklib.report.story import chart_views, story_chart
 
 SECTION_OF = {  # the view whose section draws the chart when the story does not
     "deelnemers-per-activiteit": views.activity_section,
