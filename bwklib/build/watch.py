@@ -78,7 +78,7 @@ def watch(
     say: Callable[[str], None],
     roots: list[Path],
     stop: threading.Event | None = None,
-    interval: float = 0.2,
+    interval: float = 0.1,
     package_dir: Path = paths.PACKAGE_DIR,
 ) -> None:
     """Build, then rebuild after every change under `roots`, until `stop` is set or Ctrl-C.
