@@ -14,9 +14,9 @@ import signal
 import subprocess
 from pathlib import Path
 
-import nbformat
 import pytest
 from buildtools import STUB_ERROR, stub_bwk, stubbed
+from tiny_notebooks import write_tiny_notebooks
 
 from bwklib import paths
 from bwklib.build import engine, hooks, pipeline, worker
@@ -58,13 +58,13 @@ def baseline(tmp_path_factory):
 
 @pytest.fixture
 def broken_notebooks(tmp_path):
-    """A copy of notebooks/ whose locatie notebook fails for de-verbinding only."""
-    notebooks = tmp_path / "notebooks"
-    shutil.copytree(paths.NOTEBOOK_DIR, notebooks)
-    nb = nbformat.read(notebooks / "locatie.ipynb", as_version=4)
+    """Stand-in notebooks (tests/build/tiny_notebooks.py) whose locatie notebook fails for
+    de-verbinding only."""
     boom = 'if location == "de-verbinding":\n    raise ValueError("kapot")'
-    nb.cells.insert(3, nbformat.v4.new_code_cell(boom))
-    nbformat.write(nb, notebooks / "locatie.ipynb")
+    write_tiny_notebooks(tmp_path / "notebooks")
+    write_tiny_notebooks(tmp_path / "broken", extra=boom)
+    notebooks = tmp_path / "notebooks"
+    shutil.copy(tmp_path / "broken" / "locatie.ipynb", notebooks / "locatie.ipynb")
     return notebooks
 
 
