@@ -39,6 +39,17 @@ def files(folder, stubbed=()):
     )
 
 
+def first_difference(a, b, differ) -> str:
+    """The differing files and the first lines that differ in the first of them (for the log)."""
+    import difflib
+
+    lines = [
+        (p / differ[0]).read_text(encoding="utf-8", errors="replace").splitlines() for p in (a, b)
+    ]
+    diff = [d for d in difflib.unified_diff(*lines, lineterm="", n=0) if d[:1] in "+-"]
+    return f"{[str(f) for f in differ]}\n" + "\n".join(d[:300] for d in diff[2:12])
+
+
 def test_forced_rerun_elsewhere_with_more_jobs_than_cores(built2019, tmp_path):
     root = tmp_path / "elsewhere" / "deeper" / "second"
     shutil.copytree(paths.DATA_DIR, root / "data")
@@ -65,7 +76,7 @@ def test_forced_rerun_elsewhere_with_more_jobs_than_cores(built2019, tmp_path):
     assert len(files(a, others)) > 10
     assert {f"{scope}.html" for scope in REAL} <= {str(f) for f in files(a, others)}
     differ = [f for f in files(a, others) if (a / f).read_bytes() != (b / f).read_bytes()]
-    assert not differ
+    assert not differ, first_difference(a, b, differ)
 
     # no output contains an absolute path
     for where, out in ((paths.ROOT, a), (root, b)):
