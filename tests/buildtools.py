@@ -134,7 +134,13 @@ def stub_bwk(*args: str) -> list[str]:
 
 
 if __name__ == "__main__":  # stub_bwk's process
+    import signal
+
     from bwklib import cli
+
+    # Ctrl-C raises KeyboardInterrupt, also when the tests were started with SIGINT ignored (a
+    # background job of a shell, some CI runners), which Python would otherwise inherit.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     worker.execute = StubExecutor()
     worker.ProcessPoolExecutor = InProcessPool
