@@ -142,6 +142,7 @@ class TestLock:
 
 
 class TestInterrupted:
+    @pytest.mark.build  # whole bwk runs in processes of their own: seconds each, not for --fast
     @pytest.mark.parametrize(
         "sig, point",
         [

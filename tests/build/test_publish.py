@@ -216,6 +216,7 @@ def built(tmp_path_factory):
 RUN = ["run", "--year", "2019", "--jobs", "2"]
 
 
+@pytest.mark.build  # whole bwk runs in processes of their own: seconds each, not for --fast
 class TestKilledWhilePublishing:
     """`bwk run` killed with SIGKILL at each publish step (fault injection, not timing), then the
     next command.
