@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 YEAR ?=
+# Tests run on every core (pytest-xdist); a worker that runs out of tests takes queued ones from the other.
+# `make test XDIST=` runs them in one process.
+XDIST ?= -n auto --dist worksteal
 
 .DEFAULT_GOAL := help
 .PHONY: help install report test test-fast lint format bench clean
@@ -25,10 +28,10 @@ report: $(STAMP) ## Build every report of the latest year in data/ (or YEAR=2019
 	$(BIN)/bwk run $(if $(YEAR),--year $(YEAR),)
 
 test: $(STAMP) ## The whole suite: builds, browser tests, doctests (what CI runs)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 test-fast: $(STAMP) ## Every test that executes no notebook, doctests included (pytest --fast)
-	$(BIN)/python -m pytest --fast -q
+	$(BIN)/python -m pytest --fast -q $(XDIST)
 
 lint: $(STAMP) ## Check code style with ruff
 	$(BIN)/ruff check bwklib tests benchmarks

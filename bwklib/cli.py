@@ -73,6 +73,12 @@ def parser() -> argparse.ArgumentParser:
         help="seconden die één notebook mag duren (standaard: BWK_TIMEOUT of 600)",
     )
     r.add_argument(
+        "--watch",
+        action="store_true",
+        help="na de run blijven kijken: bij elke opgeslagen wijziging in de gegevens of notebooks "
+        "opnieuw bouwen, met de kernels al gestart (stoppen met Ctrl-C)",
+    )
+    r.add_argument(
         "--timings",
         action="store_true",
         help="per rapport tonen waar de tijd heen gaat (kernel, gegevens, grafieken, HTML)",
@@ -129,6 +135,8 @@ def cmd_run(args) -> int:
     """
     from bwklib.build import fastpath
 
+    if args.watch:
+        return cmd_watch(args)
     if not args.force:
         done = fastpath.unchanged(
             args.year, args.data_dir, args.output_dir, args.notebook_dir, pdf=args.pdf
@@ -162,13 +170,56 @@ def cmd_run(args) -> int:
             )
         finally:
             warmup.stop()
-    if args.timings:
+    return report(summary, args.timings)
+
+
+def report(summary, timings: bool) -> int:
+    """Print the timings (when asked) and the failed reports; the exit status of a run."""
+    if timings:
         from bwklib.build.timing import table
 
         print(table(summary.results), file=sys.stderr)
     for f in summary.failures:
         print(f"MISLUKT: {f.task.kind} {f.task.scope}: {f.error}", file=sys.stderr)
     return 1 if summary.failures else 0
+
+
+def cmd_watch(args) -> int:
+    """`bwk run --watch`: build, then rebuild on every saved change, with the workers kept warm."""
+    from bwklib.build import warmup
+    from bwklib.build.pipeline import run
+    from bwklib.build.publish import interrupt_on_terminate
+    from bwklib.build.watch import watch
+
+    force = [args.force]  # --force applies to the first run only
+
+    def build() -> None:
+        summary = run(
+            args.year,
+            args.data_dir,
+            args.output_dir,
+            args.notebook_dir,
+            jobs=args.jobs,
+            force=force.pop() if force else False,
+            pdf=args.pdf,
+            timeout=args.timeout,
+        )
+        report(summary, args.timings)
+
+    def start_workers() -> None:
+        warmup.start(args.jobs, args.notebook_dir, args.year, args.data_dir)
+
+    with interrupt_on_terminate():  # SIGTERM like Ctrl-C: the workers are always stopped
+        try:
+            watch(
+                build,
+                start_workers,
+                lambda line: print(line, file=sys.stderr, flush=True),
+                [Path(args.data_dir), Path(args.notebook_dir), paths.PACKAGE_DIR],
+            )
+        finally:
+            warmup.stop()
+    return 0
 
 
 def cmd_export(args) -> int:

@@ -1,8 +1,8 @@
 """Shared fixtures and the test tiers.
 
 - `data2019`, `data_copy`: the shipped 2019 data, loaded once; a writable copy of data/.
-- `built2019`: ONE real `bwk run` of the shipped 2019 data per session, shared by every test that
-  only reads the published output. Tests that change output work on a copy (`shutil.copytree`);
+- `built2019`: ONE real `bwk run` of the shipped 2019 data per session (also across the workers of
+  pytest-xdist), shared by every test that only reads the published output. Tests that change output work on a copy (`shutil.copytree`);
   the fixture checks at the end of the session that nobody wrote into it.
 - `stub_executor` (and `buildtools.stubbed()` for wider-scoped fixtures): build without
   kernels, for tests of the cache, publish and fault logic around the notebooks.
@@ -72,6 +72,18 @@ def _no_notebooks_in_the_fast_tier(request):
 
 
 @pytest.fixture(scope="session")
+def _worker_output(tmp_path_factory):
+    return tmp_path_factory.mktemp("output")
+
+
+@pytest.fixture(autouse=True)
+def _default_output_dir(_worker_output, monkeypatch):
+    """`bwk` called without --output-dir writes to a folder of this worker, not the project's
+    output/: tests in parallel workers never share a year lock or a published year there."""
+    monkeypatch.setattr(paths, "OUTPUT_DIR", _worker_output)
+
+
+@pytest.fixture(scope="session")
 def data2019():
     """The shipped 2019 data, loaded and validated once."""
     return load_year(2019, paths.DATA_DIR)
@@ -96,19 +108,53 @@ class Built:
 
 @pytest.fixture(scope="session")
 def built2019(tmp_path_factory):
-    """The shipped 2019 data built once with `bwk run` (jobs=2); read it, never write into it."""
-    from bwklib.build.pipeline import run
+    """The shipped 2019 data built once with `bwk run` (jobs=2); read it, never write into it.
 
-    out = tmp_path_factory.mktemp("built2019")
-    lines: list[str] = []
-    summary = run(2019, output_dir=out, jobs=2, progress=lines.append)
-    assert not summary.failures, "\n".join(lines)
-    built = Built(summary, out / "2019", lines)
+    Under pytest-xdist (`make test` runs `-n auto`) the workers share one build: the first to
+    arrive builds it under a lock in the session's common temporary folder, the others wait for
+    that lock and read the same folder.
+    """
+    built = shared_once(tmp_path_factory, "built2019", build_2019)
     before = tree_digest(built.year)
     yield built
     after = tree_digest(built.year)
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     assert changed == [], f"a test wrote into the shared 2019 build (copy it first): {changed}"
+
+
+def build_2019(out: Path) -> Built:
+    from bwklib.build.pipeline import run
+
+    lines: list[str] = []
+    summary = run(2019, output_dir=out, jobs=2, progress=lines.append)
+    assert not summary.failures, "\n".join(lines)
+    return Built(summary, out / "2019", lines)
+
+
+def shared_once(tmp_path_factory, name: str, make):
+    """`make(folder)` once per test session, also when pytest-xdist runs several workers.
+
+    Without xdist this is a plain session fixture's body. With it, the folder lives in the
+    session's common temporary folder (the parent of each worker's), `make` runs under an
+    exclusive lock by the first worker, and its (pickled) result is read by the others.
+    """
+    import fcntl
+    import os
+    import pickle
+
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make(tmp_path_factory.mktemp(name))
+    common = tmp_path_factory.getbasetemp().parent / name
+    common.mkdir(exist_ok=True)
+    result = common / "result.pickle"
+    with open(common / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also on a crash
+        if not result.exists():
+            value = make(common / "out")
+            partial = result.with_suffix(".partial")
+            partial.write_bytes(pickle.dumps(value))
+            partial.replace(result)
+        return pickle.loads(result.read_bytes())
 
 
 @pytest.fixture

@@ -73,16 +73,26 @@ class WorkerKernel:
         if cwd is not None:
             code = f"import os as _os\n_os.chdir({str(cwd)!r})\n" + code
             self.cwd = cwd
+        if not self.run(code, timeout=60):
+            raise RuntimeError("de kernel kon niet worden leeggemaakt")
+
+    def run(self, code: str, timeout: float) -> bool:
+        """Execute code on the kernel (output discarded); whether it ran without an error.
+
+        Raises
+        ------
+        TimeoutError
+            When the kernel does not finish within `timeout` seconds.
+        """
         kc = self.km.client()
         kc.start_channels()
         try:
             reply = kc.execute_interactive(
-                code, store_history=False, timeout=60, output_hook=lambda msg: None
+                code, store_history=False, timeout=timeout, output_hook=lambda msg: None
             )
         finally:
             kc.stop_channels()
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError("de kernel kon niet worden leeggemaakt")
+        return reply["content"]["status"] == "ok"
 
     def stop(self) -> None:
         """Shut the kernel down and remove its IPC files."""

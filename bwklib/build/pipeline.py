@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,23 +172,27 @@ def run(
             # and the fast path's record all come from the same bytes, whatever happens meanwhile.
             inputs_read = snapshot.take(data_dir, year, copy, notebook_dir)
             inputs.update(snapshot.digests(inputs_read))
-            data = inputs_read.load(year)
+            data = inputs_read.load(year).read_only()  # nothing below changes a table
             tasks = plan(data, inputs_read.notebook_dir)  # data_dir relative to the kernels' folder
             checkpoint("snapshot-taken")
             (staging / "notebooks").mkdir()
-            write_exports(data, staging)
-            results = build_reports(
-                data,
-                tasks,
-                inputs_read.notebook_dir,
-                output_dir / str(year),
-                staging,
-                jobs or default_jobs(),
-                force,
-                progress,
-                workdir=inputs_read.notebook_dir,  # data_dir is relative to it (the snapshot)
-                timeout=timeout,
-            )
+            # The exports are written while the workers execute the notebooks: this process
+            # mostly waits for them, so the exports' seconds leave the run's critical path.
+            with ThreadPoolExecutor(1, thread_name_prefix="bwk-exports") as beside:
+                exports = beside.submit(write_exports, data, staging)
+                results = build_reports(
+                    data,
+                    tasks,
+                    inputs_read.notebook_dir,
+                    output_dir / str(year),
+                    staging,
+                    jobs or default_jobs(),
+                    force,
+                    progress,
+                    workdir=inputs_read.notebook_dir,  # data_dir is relative to it (the snapshot)
+                    timeout=timeout,
+                )
+                exports.result()  # a failed export fails the run, as before
             write_index(data, staging, results)
             if pdf:
                 from bwklib.build.pdf import write_pdfs

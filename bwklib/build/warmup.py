@@ -120,16 +120,9 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
         if year is None:
             year = latest_year(Path(data_dir))
         code = f"from bwklib import views as _views\n_views.load({year!r}, {data_dir!r})"
-        kc = kernel.km.client()
-        kc.start_channels()
-        try:
-            reply = kc.execute_interactive(
-                code, store_history=False, timeout=120, output_hook=lambda msg: None
-            )
-        finally:
-            kc.stop_channels()
+        loaded = kernel.run(code, timeout=120)
         kernel.reset()  # the first reset is the slow one (its first full garbage collection)
-        return reply["content"]["status"] == "ok"
+        return loaded
     except Exception:  # noqa: BLE001 - warming is an optimisation; the task reports failures
         return False
 

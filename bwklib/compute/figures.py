@@ -190,13 +190,21 @@ def band_figures(data, scope: str) -> list[dict]:
     ]
 
 
+def scope_figures(data, scope: str) -> list[dict]:
+    """The figure rows of one scope: finances, participants, bands."""
+    return (
+        finance_figures(data, scope) + participant_figures(data, scope) + band_figures(data, scope)
+    )
+
+
 def compute_figures(data, only: list[str] | None = None) -> pd.DataFrame:
-    """Every figure of every scope of the year (or of the scopes in `only`), in a fixed order."""
+    """Every figure of every scope of the year (or of the scopes in `only`), in a fixed order.
+
+    Each scope's rows are computed once per read-only year (`YearData.remember`).
+    """
     rows = []
     for scope in only if only is not None else scopes(data):
-        rows += finance_figures(data, scope)
-        rows += participant_figures(data, scope)
-        rows += band_figures(data, scope)
+        rows += data.remember(("scope_figures", scope), scope_figures, scope)
     df = pd.DataFrame(rows)
     df.insert(0, "year", data.year)
     return df[FIGURE_COLUMNS]

@@ -236,7 +236,14 @@ def score_location(data, location: str) -> pd.DataFrame:
 
 
 def score_all(data) -> pd.DataFrame:
-    """Scores of every location of the year, locations in the order of locations.csv."""
+    """Scores of every location of the year, locations in the order of locations.csv.
+
+    Computed once per read-only year (`YearData.remember`); each caller gets its own copy.
+    """
+    return data.remember(("score_all",), _score_all)
+
+
+def _score_all(data) -> pd.DataFrame:
     frames = [score_location(data, loc) for loc in data["locations"].location]
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SCORE_COLUMNS)

@@ -6,6 +6,8 @@ problem (file, row as the spreadsheet shows it, column, value, what was expected
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +37,35 @@ class YearData:
     tables: dict[str, Table] = field(default_factory=dict)
     stories: dict[str, str] = field(default_factory=dict)
     story_files: dict[str, Path] = field(default_factory=dict)
+    # Results computed from the tables (scores, figures), kept once the data is read-only.
+    derived: Derived | None = field(default=None, repr=False, compare=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name].frame
+
+    def read_only(self, derived: Derived | None = None) -> YearData:
+        """Declare that no table will change any more, so computed results may be kept.
+
+        `derived`: the store of another copy of the same data, to share its results (the
+        notebooks of one kernel, bwklib.inputs.memo); they are computed from that store's source.
+        Returns the data itself.
+        """
+        self.derived = Derived(self) if derived is None else derived
+        return self
+
+    def remember(self, key: tuple, compute: Callable[..., object], *args):
+        """`compute(data, *args)`, kept under `key` when the data is read-only; each caller gets a copy.
+
+        Data that may still change (the default: tests and callers that edit tables) is computed
+        afresh each time. Kept results are computed from the store's source, which no caller
+        holds, and handed out as copies: no notebook can change what the next one is given.
+        """
+        if self.derived is None:
+            return compute(self, *args)
+        values = self.derived.values
+        if key not in values:
+            values[key] = compute(self.derived.source, *args)
+        return copy.deepcopy(values[key])
 
     def path(self, name: str) -> Path:
         """The file a table was read from."""
@@ -57,6 +85,14 @@ class YearData:
         """Every file read, sorted, for provenance and caching (optional files only when present)."""
         tables = [t.path for t in self.tables.values() if t.path.exists()]
         return sorted([*tables, *self.story_files.values()])
+
+
+@dataclass(eq=False)
+class Derived:
+    """Results computed from one read-only YearData (`source`), by key."""
+
+    source: YearData
+    values: dict = field(default_factory=dict)
 
 
 def resource_path(data_dir: Path, year: int, resource: dict) -> Path:

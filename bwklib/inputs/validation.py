@@ -73,25 +73,36 @@ def check_registration(data, problems: list[Problem]) -> None:
                     "of zet results_registered op true",
                 )
             )
+    check_complete(
+        data,
+        locs[locs.results_registered.astype(bool)],
+        ("results", "indicator"),
+        ("indicators", "indicator"),
+        lambda loc, missing: f"voor locatie {loc} ontbreken resultaten voor: {missing}",
+        problems,
+    )
+
+
+def check_complete(data, locations, table, definitions, message, problems: list[Problem]) -> None:
+    """Each of `locations` has a row in `table` for every definition of its region.
+
+    `table` and `definitions` are (resource, id column) pairs, e.g. ("finance", "line") and
+    ("finance_lines", "line"); definitions of another region do not apply (check_region_definitions).
+    `message(location, missing ids joined)` words the problem. Regions whose figures are not
+    entered at all are left to check_regions_entered, which says so once.
+    """
+    (name, column), (defs_name, defs_column) = table, definitions
     waiting = set(regions_without_figures(data))
-    for loc, region in locs.loc[
-        locs.results_registered.astype(bool), ["location", "region"]
-    ].values:
-        if region in waiting:  # said once, by check_regions_entered
+    defined = data[defs_name]
+    for loc, region in locations[["location", "region"]].values:
+        if region in waiting:
             continue
-        indicators = data["indicators"]
-        indicators = list(indicators.loc[applies(indicators, region), "indicator"])
-        have = set(data["results"].loc[data["results"].location == loc, "indicator"])
-        missing = [i for i in indicators if i not in have]
+        wanted = list(defined.loc[applies(defined, region), defs_column])
+        have = set(data[name].loc[data[name].location == loc, column])
+        missing = [x for x in wanted if x not in have]
         if missing:
             problems.append(
-                Problem(
-                    where(data, "results"),
-                    None,
-                    "indicator",
-                    None,
-                    f"voor locatie {loc} ontbreken resultaten voor: " + ", ".join(missing),
-                )
+                Problem(where(data, name), None, column, None, message(loc, ", ".join(missing)))
             )
 
 
@@ -135,26 +146,16 @@ def check_regions_entered(data, problems: list[Problem]) -> None:
 def check_finance_complete(data, problems: list[Problem]) -> None:
     """Every location has a budget and actual for every finance line of its region (0 where nothing
     was spent); lines of another region do not apply to it (check_region_definitions)."""
-    waiting = set(regions_without_figures(data))
-    for loc, region in data["locations"][["location", "region"]].values:
-        if region in waiting:  # said once, by check_regions_entered
-            continue
-        defined = data["finance_lines"]
-        lines = list(defined.loc[applies(defined, region), "line"])
-        have = set(data["finance"].loc[data["finance"].location == loc, "line"])
-        missing = [x for x in lines if x not in have]
-        if missing:
-            problems.append(
-                Problem(
-                    where(data, "finance"),
-                    None,
-                    "line",
-                    None,
-                    f"voor locatie {loc} ontbreken begrotingsregels: "
-                    + ", ".join(missing)
-                    + " (vul 0 in als er niets is)",
-                )
-            )
+    check_complete(
+        data,
+        data["locations"],
+        ("finance", "line"),
+        ("finance_lines", "line"),
+        lambda loc, missing: (
+            f"voor locatie {loc} ontbreken begrotingsregels: {missing} (vul 0 in als er niets is)"
+        ),
+        problems,
+    )
 
 
 def check_results_parse(data, problems: list[Problem]) -> None:

@@ -63,14 +63,17 @@ def new_figure(height: float, **kwargs):
 def room_for_annotations(fig, ax, pad: float = 0.02) -> None:
     """Widen the x range until every text written beside a bar ends inside the axes.
 
-    The texts are placed in data coordinates; after a draw their extents are known, and the x
+    The texts are placed in data coordinates; after a layout their extents are known, and the x
     limit grows by the part that sticks out (twice at most: the layout shifts a little each time).
+    The layout that fits is kept (the layout engine is switched off), so that saving the figure
+    does not compute it once more: the saved chart is the one measured here.
     """
     for _ in range(3):
-        fig.canvas.draw()
+        fig.draw_without_rendering()  # layout and text extents, no pixels
         box = ax.get_window_extent()
         right = max((t.get_window_extent().x1 for t in ax.texts), default=box.x1)
         if right <= box.x1 - pad * box.width:
+            fig.set_layout_engine("none")
             return
         lo, hi = ax.get_xlim()
         scale = (hi - lo) / box.width  # data units per pixel
