@@ -114,7 +114,8 @@ def built2019(tmp_path_factory):
     arrive builds it under a lock in the session's common temporary folder, the others wait for
     that lock and read the same folder.
     """
-    built = shared_once(tmp_path_factory, "built2019", build_2019)
+    summary, lines = shared_once(tmp_path_factory, "built2019", build_2019)
+    built = Built(summary, summary.output, lines)
     before = tree_digest(built.year)
     yield built
     after = tree_digest(built.year)
@@ -122,13 +123,14 @@ def built2019(tmp_path_factory):
     assert changed == [], f"a test wrote into the shared 2019 build (copy it first): {changed}"
 
 
-def build_2019(out: Path) -> Built:
+def build_2019(out: Path) -> tuple:
+    """The run's summary and progress lines (bwklib's types only: they are pickled for xdist)."""
     from bwklib.build.pipeline import run
 
     lines: list[str] = []
     summary = run(2019, output_dir=out, jobs=2, progress=lines.append)
     assert not summary.failures, "\n".join(lines)
-    return Built(summary, out / "2019", lines)
+    return summary, lines
 
 
 def shared_once(tmp_path_factory, name: str, make):
@@ -136,7 +138,8 @@ def shared_once(tmp_path_factory, name: str, make):
 
     Without xdist this is a plain session fixture's body. With it, the folder lives in the
     session's common temporary folder (the parent of each worker's), `make` runs under an
-    exclusive lock by the first worker, and its (pickled) result is read by the others.
+    exclusive lock by the first worker, and its (pickled) result is read by the others: return
+    types that pickle by name (not classes of a conftest, whose module name is ambiguous).
     """
     import fcntl
     import os

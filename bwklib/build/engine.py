@@ -63,13 +63,17 @@ class WorkerKernel:
         finally:
             kc.stop_channels()
 
-    def reset(self, cwd: str | None = None) -> None:
+    def reset(self, cwd: str | None = None, charts: str | None = None) -> None:
         """Forget everything the previous notebook defined (modules stay imported).
 
         With `cwd`, the kernel also moves to that folder: a kernel warmed up elsewhere runs the
         notebook where its relative data_dir parameter points into this run's input snapshot.
+        With `charts`, charts whose inputs did not change are read from that folder
+        (bwklib.report.chartcache).
         """
         code = "import matplotlib.pyplot as _plt\n_plt.close('all')\n%reset -f"
+        if charts is not None:
+            code = f"import bwklib.report.chartcache as _cc\n_cc.use({str(charts)!r})\n" + code
         if cwd is not None:
             code = f"import os as _os\n_os.chdir({str(cwd)!r})\n" + code
             self.cwd = cwd

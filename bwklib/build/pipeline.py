@@ -31,6 +31,7 @@ from bwklib.build.warmup import default_jobs
 from bwklib.build.worker import run_tasks
 from bwklib.errors import DataError, RunError
 from bwklib.inputs.loading import load_year
+from bwklib.report import chartcache
 
 __all__ = [
     "RunError",
@@ -164,6 +165,7 @@ def run(
     progress(f"Gegevens van {year} inlezen en controleren…")
     with year_lock(output_dir, year), interrupt_on_terminate():
         recover(output_dir, year)
+        chartcache.prune(output_dir / chartcache.FOLDER)
         staging = Path(tempfile.mkdtemp(prefix=f".bwk-build-{year}-", dir=output_dir))
         copy = snapshot.location(output_dir, year)
         try:

@@ -15,6 +15,7 @@ from bwklib.build.hooks import checkpoint
 from bwklib.build.plan import AUDIT_SUFFIX, STAKEHOLDER_SUFFIX, Task, TaskResult
 from bwklib.build.render import exporters, normalise
 from bwklib.build.timing import Stopwatch
+from bwklib.report import chartcache
 
 
 def execute(
@@ -44,7 +45,8 @@ def execute(
             kernel = worker_kernel(workdir)
         checkpoint("kernel-ready")
         with watch.phase("reset"):
-            kernel.reset(workdir)  # also moves a kernel warmed up elsewhere into workdir
+            # also moves a kernel warmed up elsewhere into workdir; charts kept beside the years
+            kernel.reset(workdir, str(Path(staging).parent / chartcache.FOLDER))
         with watch.phase("papermill"):
             pm.execute_notebook(
                 str(Path(notebook_dir) / task.notebook),

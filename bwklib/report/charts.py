@@ -5,6 +5,8 @@ as an HTML caption (it wraps and scales like the text around it), the chart as S
 searchable text. Figures are drawn narrow (`WIDTH`) with large type, so that on a 390 px phone the
 chart text is still about two thirds of the body text. SVG output carries no date or software
 version and its ids are salted per chart, so reruns are byte-identical and ids unique on a page.
+Each chart function is `cached`: in a build, a chart whose inputs and code did not change is read
+back instead of drawn (bwklib.report.chartcache).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from bwklib.report.chartcache import cached  # noqa: E402
 from bwklib.report.formatting import esc, format_eur, format_int, format_percent  # noqa: E402
 
 BLUE = "#2b6a9b"
@@ -140,6 +143,7 @@ def to_html(fig, title: str) -> str:
     )
 
 
+@cached
 def hbar(
     values: pd.Series,
     labels: list[str],
@@ -168,6 +172,7 @@ def hbar(
     return to_html(fig, title)
 
 
+@cached
 def achievement_chart(scores: pd.DataFrame, bands: pd.DataFrame, title: str) -> str:
     """Achievement (result / target) per scored indicator, bars in the legend's band colours."""
     scored = scores[scores.achievement.notna()]
@@ -192,6 +197,7 @@ def achievement_chart(scores: pd.DataFrame, bands: pd.DataFrame, title: str) -> 
     return to_html(fig, title)
 
 
+@cached
 def stacked_by_location(
     wide: pd.DataFrame, labels: list[str], names: list[str], title: str, xlabel: str
 ) -> str:
@@ -217,6 +223,7 @@ def stacked_by_location(
     return to_html(fig, title)
 
 
+@cached
 def budget_actual_chart(table: pd.DataFrame, title: str) -> str:
     """Budget against actual per finance line (grouped horizontal bars, euros)."""
     n = len(table)
@@ -233,6 +240,7 @@ def budget_actual_chart(table: pd.DataFrame, title: str) -> str:
     return to_html(fig, title)
 
 
+@cached
 def small_multiples(wide: pd.DataFrame, labels: list[str], names: list[str], title: str) -> str:
     """One small bar chart per row of `wide` (a measure), bars per location, total in its title.
 
@@ -262,6 +270,7 @@ def grid(title: str, figures: list[str]) -> str:
     )
 
 
+@cached
 def trend_chart(values: pd.DataFrame, labels: list[str], years: list[int], title: str) -> str:
     """Lines over the years, one per figure; unknown years are gaps, not zeros."""
     fig, ax = new_figure(3.2 + 0.3 * len(labels))
@@ -281,6 +290,7 @@ def trend_chart(values: pd.DataFrame, labels: list[str], years: list[int], title
     return to_html(fig, title)
 
 
+@cached
 def panels(wide: pd.DataFrame, labels: list[str], names: list[str], title: str, xlabel: str) -> str:
     """One horizontal bar chart per location (a column of `wide`), with counts and shares.
 
