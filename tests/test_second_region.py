@@ -13,6 +13,7 @@ import shutil
 
 import pytest
 import zuidoost
+from shared import once
 
 from bwklib import paths
 from bwklib.build.pipeline import run
@@ -124,12 +125,16 @@ class TestByRowsOnly:
 def builds(built2019, tmp_path_factory):
     """2019 without the second region (the session's shared build) and with it (built once per
     module from a copy of data/; the reports do not show which data folder they were made from)."""
-    out = tmp_path_factory.mktemp("builds")
+    _, both = once(tmp_path_factory, "two-regions-built", build_both)
+    return built2019.year, both
+
+
+def build_both(out):
     shutil.copytree(paths.DATA_DIR, out / "data")
     zuidoost.add_region(out / "data/2019")
     both = run(2019, out / "data", out / "both", jobs=1, progress=lambda s: None)
     assert not both.failures, [f.error for f in both.failures]
-    return built2019.year, both.output
+    return both.output
 
 
 def scoped(path, column: str, scopes: list[str]) -> list[dict]:

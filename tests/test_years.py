@@ -17,6 +17,7 @@ import pytest
 import zuidoost
 from buildtools import stubbed
 from inprocess import report_html
+from shared import once
 
 from bwklib import paths
 from bwklib.build.pipeline import run
@@ -149,7 +150,12 @@ def cli(data, *args) -> None:
 @pytest.fixture(scope="module")
 def years(tmp_path_factory):
     """Three years entered and built once: (data folder, output folder, entered figures per year)."""
-    root = tmp_path_factory.mktemp("years")
+    root, entries = once(tmp_path_factory, "years", make_years)
+    return root / "data", root / "output", entries
+
+
+def make_years(root):
+    """Enter and build the three years in `root`; the figures entered per year."""
     data, out = root / "data", root / "output"
     shutil.copytree(paths.DATA_DIR, data)
     entries = {}
@@ -200,7 +206,7 @@ def years(tmp_path_factory):
         with stubbed(real=read[year]):
             summary = run(year, data, out, jobs=1, progress=lambda s: None)
         assert not summary.failures, [f.error for f in summary.failures]
-    return data, out, entries
+    return entries
 
 
 def expected_figures(year: int, data_dir, figures: dict[str, list[dict]]) -> dict:
