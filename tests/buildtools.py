@@ -7,6 +7,9 @@ the report's title and its own rows of the year's data, so a test can still see 
 was made from the changed data. `run_tasks` stays real (queue, progress lines, ordering, failures);
 its pool runs on threads of the test process, as a stub needs no process of its own (spawning
 workers costs more than the stub's work). Real builds cover the process pool.
+
+`stub_bwk(...)` is the command line of `bwk` in a process of its own that builds with the stub (for
+tests that kill or interrupt a whole run, where what is tested is the publish and clean-up logic).
 """
 
 from __future__ import annotations
@@ -14,15 +17,14 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
-from bwklib.build import worker
+from bwklib.build import warmup, worker
 from bwklib.build.plan import AUDIT_SUFFIX, STAKEHOLDER_SUFFIX, Task, TaskResult
 
 REAL_EXECUTE = worker.execute  # imported before any test patches it
@@ -31,7 +33,8 @@ STUB_ERROR = "cel 4 (raise ValueError('kapot')): ValueError: kapot"
 
 
 def data_rows(task: Task, workdir: str | None = None) -> list[str]:
-    """The rows of the year's CSV files that belong to this report's scope (first column).
+    """The rows of the year's CSV files that belong to this report's scope (first column), then
+    the lines of its story (stories/<scope>.md), if it has one.
 
     data_dir is relative to the kernel's working folder (a run's input snapshot) when not absolute.
     """
@@ -41,6 +44,9 @@ def data_rows(task: Task, workdir: str | None = None) -> list[str]:
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
             if line.split(",", 1)[0] == task.scope:
                 rows.append(f"{path.name}: {line}")
+    story = year_dir / "stories" / f"{task.scope}.md"
+    if story.is_file():
+        rows += [line for line in story.read_text(encoding="utf-8").splitlines() if line.strip()]
     return rows
 
 
@@ -85,20 +91,24 @@ class InProcessPool(ThreadPoolExecutor):
         super().__init__(max_workers)
 
 
-def use_stub(mp: pytest.MonkeyPatch, fail=(), real=()) -> None:
+def use_stub(mp, fail=(), real=()) -> None:
     """Make `bwklib.build.pipeline.run` build with `StubExecutor(fail, real)`.
 
-    Without `real` scopes the pool runs on threads of this process; with them it stays the real
-    pool of worker processes (a kernel belongs in a worker, not in the test process).
+    Without `real` scopes the pool runs on threads of this process and `bwk run` (cli.main) warms
+    no workers (they would start kernels nobody uses); with them it stays the real pool of worker
+    processes (a kernel belongs in a worker, not in the test process).
     """
     mp.setattr(worker, "execute", StubExecutor(frozenset(fail), frozenset(real)))
     if not real:
         mp.setattr(worker, "ProcessPoolExecutor", InProcessPool)
+        mp.setattr(warmup, "start", lambda *args, **kwargs: None)
 
 
 @contextmanager
 def stubbed(fail=(), real=()):
     """Within the block, `bwklib.build.pipeline.run` builds with `StubExecutor(fail, real)`."""
+    import pytest  # not at the top: `stub_bwk`'s process has no use for it
+
     with pytest.MonkeyPatch.context() as mp:
         use_stub(mp, fail, real)
         yield
@@ -111,3 +121,28 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def stub_bwk(*args: str) -> list[str]:
+    """The command line of `bwk <args>` in a new process whose runs build with the stub executor.
+
+    Everything but the notebooks is real: the CLI, the fast path, the lock, the snapshot, the
+    exports, the index, publishing, signals and checkpoints (BWK_TEST_KILL_AT, BWK_TEST_MARKERS).
+    No workers are warmed (they would start kernels the stub does not use).
+    """
+    return [sys.executable, str(Path(__file__).resolve()), *map(str, args)]
+
+
+if __name__ == "__main__":  # stub_bwk's process
+    import signal
+
+    from bwklib import cli
+
+    # Ctrl-C raises KeyboardInterrupt, also when the tests were started with SIGINT ignored (a
+    # background job of a shell, some CI runners), which Python would otherwise inherit.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    worker.execute = StubExecutor()
+    worker.ProcessPoolExecutor = InProcessPool
+    warmup.start = lambda *args, **kwargs: None
+    sys.exit(cli.main(sys.argv[1:]))

@@ -93,7 +93,14 @@ def key_ratios(data, table: pd.DataFrame, scope: str | None = None) -> dict[tupl
 
 
 def key_figures(data, scope: str) -> dict[tuple[str, str], float]:
-    """Totals, balance (with their variances) and key ratios of a scope, keyed by (key, basis)."""
+    """Totals, balance (with their variances) and key ratios of a scope, keyed by (key, basis).
+
+    Computed once per scope of a read-only year (`YearData.remember`).
+    """
+    return data.remember(("key_figures", scope), _key_figures, scope)
+
+
+def _key_figures(data, scope: str) -> dict[tuple[str, str], float]:
     table = finance_lines(data, scope)
     figs = {**totals(table), **key_ratios(data, table, scope)}
     return {**figs, **conclusion_ratios(figs)}

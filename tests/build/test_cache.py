@@ -3,6 +3,7 @@
 import shutil
 
 import pytest
+from buildtools import stubbed
 
 from bwklib import paths
 from bwklib.build import cache
@@ -98,13 +99,30 @@ class TestTaskKey:
         assert cache.code_digest(pkg) != before
 
 
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory):
+    """A data copy and its 2019 output, built once with the stub executor (copy both to change)."""
+    root = tmp_path_factory.mktemp("incremental")
+    shutil.copytree(paths.DATA_DIR, root / "data")
+    with stubbed():
+        run(2019, data_dir=root / "data", output_dir=root / "out", jobs=2, progress=lambda s: None)
+    return root
+
+
+@pytest.fixture
+def built_copy(first_build, tmp_path):
+    shutil.copytree(first_build / "data", tmp_path / "data")
+    shutil.copytree(first_build / "out", tmp_path / "out")
+    return tmp_path / "data", tmp_path / "out"
+
+
 class TestIncrementalRun:
     """Real runs with the stub executor (tests/buildtools.py): which reports are rebuilt is cache
-    logic; a rebuilt report shows its scope's rows of the data it was made from."""
+    logic; a rebuilt report shows its scope's rows of the data it was made from. Each test reruns
+    over its own copy of one first build."""
 
-    def test_noop_then_one_location(self, data_copy, tmp_path, stub_executor):
-        out = tmp_path / "out"
-        run(2019, data_dir=data_copy, output_dir=out, jobs=2, progress=lambda s: None)
+    def test_noop_then_one_location(self, built_copy, stub_executor):
+        data_copy, out = built_copy
         lines = []
         run(2019, data_dir=data_copy, output_dir=out, jobs=2, progress=lines.append)
         assert any(line.startswith("Ongewijzigd, hergebruikt: top,") for line in lines)
@@ -122,9 +140,8 @@ class TestIncrementalRun:
         html = (out / "2019" / "top.html").read_text(encoding="utf-8")
         assert "top,huisvesting,16236,17255" in html and "top,huisvesting,16236,17254" not in html
 
-    def test_force_rebuilds_all(self, data_copy, tmp_path, stub_executor):
-        out = tmp_path / "out"
-        run(2019, data_dir=data_copy, output_dir=out, jobs=2, progress=lambda s: None)
+    def test_force_rebuilds_all(self, built_copy, stub_executor):
+        data_copy, out = built_copy
         lines = []
         run(2019, data_dir=data_copy, output_dir=out, jobs=2, progress=lines.append, force=True)
         assert len([line for line in lines if line.startswith("[")]) == 5

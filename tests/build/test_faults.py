@@ -2,25 +2,26 @@
 
 What happens around a failed report (others built, previous version kept, index, manifest, lock,
 recovery) is tested with the stub executor of tests/buildtools.py; a notebook's own error message
-with one real execution; interrupting a run with real `bwk run` processes.
+with one real execution; interrupting a run with `bwk run` processes (stubbed reports) that signal
+themselves at a checkpoint of bwklib/build/hooks.py. Real kernels under a kill: test_processes.py.
 """
 
 import hashlib
 import json
+import os
 import shutil
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import nbformat
 import pytest
-from buildtools import STUB_ERROR, stubbed
+from buildtools import STUB_ERROR, stub_bwk, stubbed
+from tiny_notebooks import write_tiny_notebooks
 
 from bwklib import paths
-from bwklib.build import engine, pipeline, worker
+from bwklib.build import engine, hooks, pipeline, worker
 from bwklib.build.pipeline import RunError, run, year_lock
+from bwklib.cli import main
 from bwklib.inputs.loading import load_year
 
 
@@ -57,13 +58,13 @@ def baseline(tmp_path_factory):
 
 @pytest.fixture
 def broken_notebooks(tmp_path):
-    """A copy of notebooks/ whose locatie notebook fails for de-verbinding only."""
-    notebooks = tmp_path / "notebooks"
-    shutil.copytree(paths.NOTEBOOK_DIR, notebooks)
-    nb = nbformat.read(notebooks / "locatie.ipynb", as_version=4)
+    """Stand-in notebooks (tests/build/tiny_notebooks.py) whose locatie notebook fails for
+    de-verbinding only."""
     boom = 'if location == "de-verbinding":\n    raise ValueError("kapot")'
-    nb.cells.insert(3, nbformat.v4.new_code_cell(boom))
-    nbformat.write(nb, notebooks / "locatie.ipynb")
+    write_tiny_notebooks(tmp_path / "notebooks")
+    write_tiny_notebooks(tmp_path / "broken", extra=boom)
+    notebooks = tmp_path / "notebooks"
+    shutil.copy(tmp_path / "broken" / "locatie.ipynb", notebooks / "locatie.ipynb")
     return notebooks
 
 
@@ -119,25 +120,14 @@ class TestFailingNotebook:
         assert "De vorige versie blijft beschikbaar" in index
         assert "de-verbinding" not in json.loads((year / ".bwk-manifest.json").read_text())
 
-    def test_cli_exits_non_zero(self, data_copy, tmp_path):
+    def test_cli_exits_non_zero(self, data_copy, tmp_path, capsys, stub_executor):
         (data_copy / "2019" / "results.csv").unlink()
-        r = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bwklib.cli",
-                "--data-dir",
-                str(data_copy),
-                "--output-dir",
-                str(tmp_path / "out"),
-                "run",
-                "--year",
-                "2019",
-            ],
-            capture_output=True,
-            text=True,
+        out = tmp_path / "out"
+        code = main(
+            ["--data-dir", str(data_copy), "--output-dir", str(out), "run", "--year", "2019"]
         )
-        assert r.returncode == 1 and "results.csv" in r.stderr and "Traceback" not in r.stderr
+        err = capsys.readouterr().err
+        assert code == 1 and "results.csv" in err and "Traceback" not in err
         assert not (tmp_path / "out" / "2019").exists()
 
 
@@ -152,51 +142,42 @@ class TestLock:
 
 
 class TestInterrupted:
-    @pytest.mark.build
+    @pytest.mark.build  # whole bwk runs in processes of their own: seconds each, not for --fast
     @pytest.mark.parametrize(
-        "sig, after",
+        "sig, point",
         [
-            (signal.SIGINT, 1.5),
-            (signal.SIGTERM, 0.3),
-            (signal.SIGTERM, 3.0),
-            (signal.SIGKILL, 2.0),
-            (signal.SIGKILL, 4.5),
+            ("INT", "snapshot-taken"),  # staging and snapshot made, no report started
+            ("TERM", "workers-starting"),  # reports being built: the pool is stopped
+            ("KILL", "workers-starting"),  # no clean-up at all
         ],
     )
-    def test_kill_leaves_the_previous_output_intact(self, baseline, sig, after):
-        data, out = baseline
+    def test_kill_leaves_the_previous_output_intact(self, baseline, tmp_path, sig, point):
+        """`bwk run` (its own process, stubbed reports) signals itself at a checkpoint of the run
+        (bwklib/build/hooks.py: an exact point, not a delay); the published year stays as it was."""
+        data, out = tmp_path / "data", tmp_path / "out"
+        shutil.copytree(baseline[0], data)
+        shutil.copytree(baseline[1], out)
         before = tree(out / "2019")
-        bump(data, int(after * 10) + sig)
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bwklib.cli",
-                "--data-dir",
-                str(data),
-                "--output-dir",
-                str(out),
-                "run",
-                "--year",
-                "2019",
-                "--jobs",
-                "2",
-            ],
+        bump(data, 7)
+        proc = subprocess.run(
+            stub_bwk("--data-dir", data, "--output-dir", out, "run", "--year", "2019"),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, hooks.KILL_ENV: f"{point}:{sig}"},
+            timeout=600,
         )
-        time.sleep(after)
-        proc.send_signal(sig)
-        _, err = proc.communicate(timeout=60)
-        if proc.returncode == 0:
-            pytest.skip(f"the run finished within {after} s, before the signal")
+        signum = getattr(signal, f"SIG{sig}")
+        assert proc.returncode == (-signum if sig == "KILL" else 130), proc.stderr
         assert tree(out / "2019") == before
-        assert "Traceback" not in err
-        if sig != signal.SIGKILL:
+        assert "Traceback" not in proc.stderr
+        if sig != "KILL":
+            assert "de vorige uitvoer is ongewijzigd" in proc.stderr
             assert not list(out.glob(".bwk-build-*")), (
                 "an interrupted run must remove its staging folder"
             )
+        else:
+            assert list(out.glob(".bwk-build-*"))  # for the next run to clear
 
     def test_next_run_recovers_and_publishes(self, baseline, stub_executor):
         data, out = baseline

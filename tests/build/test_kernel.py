@@ -1,12 +1,18 @@
 """Kernel start-up: a kernel that fails to start is retried once, then reported (not raised)."""
 
 import pytest
+from tiny_notebooks import write_tiny_notebooks
 
-from bwklib import paths
 from bwklib.build import engine, pipeline, worker
 from bwklib.inputs.loading import load_year
 
 pytestmark = pytest.mark.build  # starts real kernels and executes a notebook
+
+
+@pytest.fixture
+def notebooks(tmp_path):
+    """Stand-ins for the project's notebooks (same parameters): what is tested is the kernel."""
+    return str(write_tiny_notebooks(tmp_path / "tiny"))
 
 
 @pytest.fixture
@@ -39,22 +45,22 @@ def flaky_start(monkeypatch, failures: int):
 
 
 class TestKernelStart:
-    def test_one_failure_is_retried(self, monkeypatch, task, tmp_path):
+    def test_one_failure_is_retried(self, monkeypatch, task, notebooks, tmp_path):
         calls = flaky_start(monkeypatch, failures=1)
         (tmp_path / "notebooks").mkdir()
-        result = worker.execute(task, str(paths.NOTEBOOK_DIR), str(tmp_path))
+        result = worker.execute(task, notebooks, str(tmp_path))
         assert result.ok and len(calls) == 2
         assert (tmp_path / "de-klop.html").exists()
 
-    def test_two_failures_are_reported(self, monkeypatch, task, tmp_path):
+    def test_two_failures_are_reported(self, monkeypatch, task, notebooks, tmp_path):
         calls = flaky_start(monkeypatch, failures=2)
         (tmp_path / "notebooks").mkdir()
-        result = worker.execute(task, str(paths.NOTEBOOK_DIR), str(tmp_path))
+        result = worker.execute(task, notebooks, str(tmp_path))
         assert not result.ok and len(calls) == 2
         assert "de kernel start niet (na een tweede poging)" in result.error
 
-    def test_a_dead_kernel_is_replaced(self, task, tmp_path):
+    def test_a_dead_kernel_is_replaced(self, task, notebooks, tmp_path):
         (tmp_path / "notebooks").mkdir()
-        assert worker.execute(task, str(paths.NOTEBOOK_DIR), str(tmp_path)).ok
+        assert worker.execute(task, notebooks, str(tmp_path)).ok
         engine._KERNEL.km.shutdown_kernel(now=True)  # as if it died
-        assert worker.execute(task, str(paths.NOTEBOOK_DIR), str(tmp_path)).ok
+        assert worker.execute(task, notebooks, str(tmp_path)).ok

@@ -1,6 +1,7 @@
 """Packaging and cache: bwk installed from a wheel (not editable) builds the 2019 reports; the cache
 key covers every package that shapes the HTML."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -61,10 +62,12 @@ class TestWheel:
                 assert rel in names, f"{rel} is missing from the wheel"
 
     @pytest.mark.build
-    def test_installed_in_a_fresh_environment_builds_2019(self, wheel, tmp_path):
+    def test_installed_in_a_fresh_environment_builds_2019(self, wheel, built2019, tmp_path):
         """A new virtual environment gets bwk from the wheel (the dependencies come from this
-        environment's site-packages, so no index is needed); in a folder holding only data/ and
-        notebooks/ the installed `bwk run` builds every 2019 report."""
+        environment's site-packages, so no index is needed); in a folder holding data/, notebooks/
+        and a copy of the session's 2019 output, the installed `bwk run` builds one report of each
+        notebook (de-klop, utrecht: left out of the copy's cache manifest) on the new environment's
+        kernel, reuses the others and publishes the complete year."""
         venv = tmp_path / "venv"
         log = tmp_path / "install.log"
         sh(sys.executable, "-m", "venv", "--without-pip", venv, log=log)
@@ -93,6 +96,15 @@ class TestWheel:
         project = tmp_path / "project"
         shutil.copytree(paths.SOURCE_ROOT / "data", project / "data")
         shutil.copytree(paths.SOURCE_ROOT / "notebooks", project / "notebooks")
+        shutil.copytree(built2019.year, project / "output" / "2019")
+        manifest = project / "output" / "2019" / ".bwk-manifest.json"
+        keys = json.loads(manifest.read_text(encoding="utf-8"))
+        rebuilt = ["de-klop", "utrecht"]
+        for scope in rebuilt:
+            del keys[scope]
+            for name in paths.report_files(scope):
+                (project / "output" / "2019" / name).unlink(missing_ok=True)
+        manifest.write_text(json.dumps(keys), encoding="utf-8")
         # nbconvert's base templates are data files of the nbconvert install (share/jupyter), which
         # the borrowed site-packages do not bring: point at them, and at nothing else of Jupyter's
         # (no kernel spec: the kernel must be the new environment's Python).
@@ -109,19 +121,23 @@ class TestWheel:
             "--year",
             "2019",
             "--jobs",
-            "2",
+            "1",
             cwd=project,
             env=env,
             log=log,
         )
+        said = log.read_text(encoding="utf-8")
+        assert "Ongewijzigd, hergebruikt: top, hart-voor-leidsche-rijn, de-verbinding" in said, said
+        for scope in rebuilt:
+            assert f" {scope}: klaar" in said, said
         year = project / "output" / "2019"
         scopes = ["top", "hart-voor-leidsche-rijn", "de-verbinding", "de-klop", "utrecht"]
         for scope in scopes:
             for name in (f"{scope}.html", f"{scope}-audit.html", f"notebooks/{scope}.ipynb"):
                 assert (year / name).is_file(), name
-        top = (year / "top.html").read_text(encoding="utf-8")
-        assert "Buurtwerkkamer TOP 2019" in top or "TOP" in top
-        assert "€ " in top and "<script src=" not in top  # the bwk template, self-contained
+        built = (year / "de-klop.html").read_text(encoding="utf-8")
+        assert "€ -719" in built  # its balance, as the notebook shows it
+        assert "€ " in built and "<script src=" not in built  # the bwk template, self-contained
         index = (year / "index.html").read_text(encoding="utf-8")
         assert "Niet gelukt" not in index
         spec = "from jupyter_client.kernelspec import KernelSpecManager as M; "

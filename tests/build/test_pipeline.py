@@ -97,7 +97,7 @@ class TestRun:
 
 
 class TestReproducible:
-    # A forced rerun over this output giving the same bytes: tests/build/test_parallel.py.
+    # A forced rerun over this output giving the same bytes: tests/build/test_reproducible.py.
 
     def test_exports_and_provenance_present(self, built):
         import json
@@ -119,18 +119,27 @@ class TestReproducible:
         assert "Herkomst" not in text(year / "top.html")
 
 
+@pytest.fixture(scope="module")
+def printed(built2019, tmp_path_factory):
+    """A copy of the shared 2019 build with de-klop's stakeholder report printed to PDF (once for
+    the tests below), or None without Chromium."""
+    import shutil as sh
+
+    from bwklib.build.pdf import find_chromium, write_pdfs
+
+    if find_chromium() is None:
+        return None
+    copy = tmp_path_factory.mktemp("printed") / "2019"
+    sh.copytree(built2019.year, copy)
+    (pdf,) = write_pdfs(copy, ["de-klop"])
+    return copy, pdf
+
+
 class TestPdf:
-    def test_prints_a_stakeholder_report(self, built, tmp_path):
-        import shutil as sh
-
-        from bwklib.build.pdf import find_chromium, write_pdfs
-
-        if find_chromium() is None:
+    def test_prints_a_stakeholder_report(self, printed):
+        if printed is None:
             pytest.skip("Chromium is not installed (.ci/run installs it)")
-        _, year, _ = built
-        copy = tmp_path / "2019"
-        sh.copytree(year, copy)
-        (pdf,) = write_pdfs(copy, ["de-klop"])
+        _, pdf = printed
         body = pdf.read_bytes()
         assert body.startswith(b"%PDF") and pdf.stat().st_size > 20_000
         # A4 (595 x 842 pt) on every page, as the stylesheet's @page asks, not Letter
@@ -141,20 +150,15 @@ class TestPdf:
 
 
 class TestOutputNames:
-    def test_every_name_bwk_writes_is_a_report_or_reserved(self, built, tmp_path):
+    def test_every_name_bwk_writes_is_a_report_or_reserved(self, built, printed):
         """Scope ids are validated against paths.YEAR_OUTPUT_NAMES: it must list every other name
         a build writes (with --pdf too), or an id could overwrite it."""
-        from bwklib.build.pdf import find_chromium, write_pdfs
         from bwklib.inputs.limits import reserved_stems
 
         _, year, _ = built
         names = {p.relative_to(year).as_posix() for p in year.rglob("*")}
-        if find_chromium() is not None:
-            import shutil as sh
-
-            copy = tmp_path / "2019"
-            sh.copytree(year, copy)
-            write_pdfs(copy, ["de-klop"])
+        if printed is not None:
+            copy, _ = printed
             names |= {p.relative_to(copy).as_posix() for p in copy.rglob("*")}
         reports = {f for scope in SCOPES for f in paths.report_files(scope)}
         others = {n for n in names if n not in reports and not n.startswith(".")}

@@ -5,16 +5,15 @@ import hashlib
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from tiny_notebooks import write_tiny_notebooks
+from buildtools import stub_bwk, stubbed
 
 from bwklib import paths
 from bwklib.build import hooks, publish
 from bwklib.build.publish import deferred_interrupts, interrupt_on_terminate, recover
-from bwklib.cli import interrupted
+from bwklib.cli import interrupted, main
 
 
 def year(folder: Path, label: str, complete: bool = True) -> Path:
@@ -179,12 +178,13 @@ def tree(folder: Path) -> dict:
 
 
 def bwk(data: Path, out: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The bwk command in a process of its own (output to a file: nothing can hang on a pipe)."""
+    """`bwk` in a process of its own, building with the stub executor (tests/buildtools.py): what is
+    killed is a whole run, and what is tested is publishing and recovery, not the notebooks.
+    Output goes to a file: nothing can hang on a pipe."""
     log = out.parent / "bwk.log"
     with open(log, "w") as f:
         done = subprocess.run(
-            [sys.executable, "-m", "bwklib.cli", "--data-dir", str(data), "--output-dir", str(out)]
-            + list(args),
+            stub_bwk("--data-dir", data, "--output-dir", out, *args),
             stdout=f,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
@@ -195,36 +195,35 @@ def bwk(data: Path, out: Path, *args: str, env: dict | None = None) -> subproces
 
 
 def touch_story(data: Path, n: int) -> None:
-    """A change that rebuilds one report (de-klop's story), so a run reaches publish quickly."""
+    """A change that rebuilds one report (de-klop's story, which the stub's page shows)."""
     story = data / "2019" / "stories" / "de-klop.md"
     story.write_text(story.read_text(encoding="utf-8") + f"\n\nAanvulling {n}.\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """A data copy, quick stand-in notebooks and the complete published 2019 output they make."""
+    """A data copy and the complete published 2019 output the stub executor makes from it."""
     import shutil
 
     root = tmp_path_factory.mktemp("publish")
     data, out = root / "data", root / "out"
     shutil.copytree(paths.DATA_DIR, data)
-    notebooks = write_tiny_notebooks(
-        root / "notebooks", extra='print(open(f"{data_dir}/2019/stories/de-klop.md").read())'
-    )
-    done = bwk(data, out, *run_args(notebooks))
-    assert done.returncode == 0, done.stdout
-    return data, out, notebooks
+    with stubbed():
+        assert main(["--data-dir", str(data), "--output-dir", str(out), *RUN]) == 0
+    return data, out
 
 
-def run_args(notebooks: Path) -> list[str]:
-    return ["run", "--year", "2019", "--jobs", "2", "--notebook-dir", str(notebooks)]
+RUN = ["run", "--year", "2019", "--jobs", "2"]
 
 
-@pytest.mark.build
+@pytest.mark.build  # whole bwk runs in processes of their own: seconds each, not for --fast
 class TestKilledWhilePublishing:
-    """A real `bwk run` killed with SIGKILL at each publish step (fault injection, not timing).
+    """`bwk run` killed with SIGKILL at each publish step (fault injection, not timing), then the
+    next command.
 
-    Stand-in notebooks keep each run short; de-klop's prints its story, so a story edit rebuilds it.
+    The killed run is a process of its own (tests/buildtools.py's `stub_bwk`: the real CLI, lock,
+    exports, index and publish; stubbed reports); the next command runs in this process, with the
+    stub too. De-klop's page shows its story, so a story edit rebuilds it.
     """
 
     @pytest.mark.parametrize(
@@ -237,14 +236,14 @@ class TestKilledWhilePublishing:
             ("publish-renamed", False, "export"),
         ],
     )
-    def test_kill_then_next_command(self, built, point, exchange, then):
-        data, out, notebooks = built
+    def test_kill_then_next_command(self, built, point, exchange, then, capsys):
+        data, out = built
         touch_story(data, len(point + then))
         before = tree(out / "2019")
         env = {hooks.KILL_ENV: point}
         if not exchange:
             env[publish.NO_EXCHANGE_ENV] = "1"
-        killed = bwk(data, out, *run_args(notebooks), env=env)
+        killed = bwk(data, out, *RUN, env=env)
         assert killed.returncode == -signal.SIGKILL, killed.stdout
         if point == "publish-between":  # the one state two renames can leave: no output/2019
             assert not (out / "2019").exists() and list(out.glob(".bwk-old-2019-*"))
@@ -252,8 +251,12 @@ class TestKilledWhilePublishing:
             assert tree(out / "2019") == before
         else:
             assert publish.is_complete(out / "2019") and tree(out / "2019") != before
-        done = bwk(data, out, *(run_args(notebooks) if then == "run" else [then, "--year", "2019"]))
-        assert done.returncode == 0, done.stdout
+        with stubbed():
+            code = main(
+                ["--data-dir", str(data), "--output-dir", str(out)]
+                + (RUN if then == "run" else [then, "--year", "2019"])
+            )
+        assert code == 0, capsys.readouterr().err
         final = out / "2019"
         assert publish.is_complete(final)
         for report in (
@@ -272,10 +275,10 @@ class TestKilledWhilePublishing:
             assert {k: after[k] for k in same} == {k: before[k] for k in same}
 
     def test_sigterm_between_the_renames_reports_what_happened(self, built):
-        data, out, notebooks = built
+        data, out = built
         touch_story(data, 4242)
         env = {hooks.KILL_ENV: "publish-between:TERM", publish.NO_EXCHANGE_ENV: "1"}
-        done = bwk(data, out, *run_args(notebooks), env=env)
+        done = bwk(data, out, *RUN, env=env)
         assert done.returncode == 130, done.stdout
         assert "de vorige uitvoer is ongewijzigd" not in done.stdout
         assert "nieuwe uitvoer" in done.stdout and "Traceback" not in done.stdout

@@ -53,58 +53,69 @@ def report_html(data, scope):
     return "".join(parts)
 
 
+CHARTS = (
+    "hbar",
+    "achievement_chart",
+    "stacked_by_location",
+    "budget_actual_chart",
+    "small_multiples",
+    "trend_chart",
+    "panels",
+)
+
+
+@pytest.fixture(scope="module")
+def rendered(data2019):
+    """Each scope's report sections, rendered once: scope -> (HTML, the numbers its charts got).
+
+    The chart functions record the numbers they receive and draw nothing (a chart is SVG, never a
+    table: the tables' HTML is the same as in the build)."""
+
+    def numbers(seen, obj, columns=None):
+        if isinstance(obj, pd.DataFrame):
+            cols = columns or [c for c in obj.columns if pd.api.types.is_numeric_dtype(obj[c])]
+            for c in cols:
+                numbers(seen, obj[c])
+        elif isinstance(obj, pd.Series):
+            seen.extend(float(v) for v in obj if not pd.isna(v))
+
+    def recorder(name, seen):
+        def record(*args, **kwargs):
+            if name == "achievement_chart":
+                numbers(seen, args[0], ["achievement"])
+            else:
+                for a in args:
+                    numbers(seen, a)
+            numbers(seen, kwargs.get("shares"))
+            return ""
+
+        return record
+
+    result = {}
+    for scope in SCOPES:
+        seen = []
+        with pytest.MonkeyPatch.context() as mp:
+            for name in CHARTS:
+                mp.setattr(charts, name, recorder(name, seen))
+            result[scope] = (report_html(data2019, scope), seen)
+    return result
+
+
 @pytest.mark.parametrize("scope", SCOPES)
-def test_every_number_in_a_table_is_exported(data2019, exports, scope):
-    cells = numeric_cells(report_html(data2019, scope))
+def test_every_number_in_a_table_is_exported(rendered, exports, scope):
+    html, _ = rendered[scope]
+    cells = numeric_cells(html)
     assert len(cells) > 20
     forms = shown_forms(*exports)
     assert not sorted({c for c in cells if c not in forms})
 
 
-@pytest.fixture
-def chart_data(monkeypatch):
-    """Record the numbers every chart function receives (and draw nothing)."""
-    seen = []
-
-    def numbers(obj, columns=None):
-        if isinstance(obj, pd.DataFrame):
-            cols = columns or [c for c in obj.columns if pd.api.types.is_numeric_dtype(obj[c])]
-            for c in cols:
-                numbers(obj[c])
-        elif isinstance(obj, pd.Series):
-            seen.extend(float(v) for v in obj if not pd.isna(v))
-
-    def recorder(name):
-        def record(*args, **kwargs):
-            if name == "achievement_chart":
-                numbers(args[0], ["achievement"])
-            else:
-                for a in args:
-                    numbers(a)
-            numbers(kwargs.get("shares"))
-            return ""
-
-        return record
-
-    for name in (
-        "hbar",
-        "achievement_chart",
-        "stacked_by_location",
-        "budget_actual_chart",
-        "small_multiples",
-        "trend_chart",
-        "panels",
-    ):
-        monkeypatch.setattr(charts, name, recorder(name))
-    return seen
-
-
 @pytest.mark.parametrize("scope", SCOPES)
-def test_every_number_in_a_chart_is_exported(data2019, exports, chart_data, scope):
+def test_every_number_in_a_chart_is_exported(rendered, exports, scope):
     figures, scores, _ = exports
     values = [float(r["value"]) for r in figures if r["value"] != ""]
     values += [float(s["achievement"]) for s in scores if s["achievement"]]
-    report_html(data2019, scope)
+    _, chart_data = rendered[scope]
     assert chart_data
     missing = [v for v in chart_data if not any(math.isclose(v, x, abs_tol=1e-12) for x in values)]
     assert not missing
