@@ -13,6 +13,7 @@ import shutil
 
 import pytest
 import zuidoost
+from shared import once
 
 from bwklib import paths
 from bwklib.build.pipeline import run
@@ -121,18 +122,19 @@ class TestByRowsOnly:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    """Built once per module: 2019 without and then with the second region, from the same folder
-    (the audit version shows the data folder among the notebook's parameters)."""
-    out = tmp_path_factory.mktemp("builds")
+def builds(built2019, tmp_path_factory):
+    """2019 without the second region (the session's shared build) and with it (built once per
+    module from a copy of data/; the reports do not show which data folder they were made from)."""
+    _, both = once(tmp_path_factory, "two-regions-built", build_both)
+    return built2019.year, both
+
+
+def build_both(out):
     shutil.copytree(paths.DATA_DIR, out / "data")
-    alone = run(2019, out / "data", out / "alone", jobs=2, progress=lambda s: None)
     zuidoost.add_region(out / "data/2019")
-    both = run(2019, out / "data", out / "both", jobs=2, progress=lambda s: None)
-    assert not alone.failures and not both.failures, [
-        f.error for f in alone.failures + both.failures
-    ]
-    return alone.output, both.output
+    both = run(2019, out / "data", out / "both", jobs=1, progress=lambda s: None)
+    assert not both.failures, [f.error for f in both.failures]
+    return both.output
 
 
 def scoped(path, column: str, scopes: list[str]) -> list[dict]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from workbooks import column_of, set_cells
 
 from bwklib.cli import main
 from bwklib.entry.importer import import_workbook
@@ -27,19 +28,6 @@ def tree(folder: Path) -> dict:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def column_of(ws, header: str) -> int:
-    return next(c.column for c in ws[1] if c.value == header)
-
-
-def set_cells(book: Path, cells: list[tuple[str, int, str, object]]) -> None:
-    """Set (sheet title, row, column header, value) cells; values are stored as openpyxl would."""
-    wb = openpyxl.load_workbook(book)
-    for title, row, header, value in cells:
-        ws = wb[title]
-        ws.cell(row, column_of(ws, header)).value = value
-    wb.save(book)
 
 
 def import_fails(data: Path, book: Path, capsys) -> str:

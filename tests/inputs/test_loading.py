@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from bwklib.cli import main
 from bwklib.errors import DataError
 from bwklib.inputs.loading import load_year
 
@@ -111,15 +112,20 @@ class TestLoadYear:
 
 
 class TestCommandLine:
-    def run(self, *args, cwd):
-        return subprocess.run(
-            [sys.executable, "-m", "bwklib.cli", *args], capture_output=True, text=True, cwd=cwd
-        )
+    """`bwk` run in this process (from another folder), where the process itself is not tested."""
 
-    def test_export_with_bad_data_exits_non_zero_without_traceback(self, data_copy, tmp_path):
+    def run(self, *args, cwd, capsys, monkeypatch) -> tuple[int, str, str]:
+        monkeypatch.chdir(cwd)
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    def test_export_with_bad_data_exits_non_zero_without_traceback(
+        self, data_copy, tmp_path, capsys, monkeypatch
+    ):
         edit(data_copy / "2019/participants_activity.csv", "top,klussen,103", "top,klussen,abc")
         out = tmp_path / "out"
-        r = self.run(
+        code, _, err = self.run(
             "--data-dir",
             str(data_copy),
             "--output-dir",
@@ -128,15 +134,26 @@ class TestCommandLine:
             "--year",
             "2019",
             cwd=tmp_path,
+            capsys=capsys,
+            monkeypatch=monkeypatch,
         )
-        assert r.returncode == 1
-        assert "Traceback" not in r.stderr
-        assert "participants_activity.csv, rij 3, kolom 'participants': waarde 'abc'" in r.stderr
+        assert code == 1
+        assert "Traceback" not in err
+        assert "participants_activity.csv, rij 3, kolom 'participants': waarde 'abc'" in err
         assert not out.exists() or not any(out.rglob("*.csv"))
 
-    def test_export_writes_both_files(self, tmp_path):
-        r = self.run("--output-dir", str(tmp_path), "export", "--year", "2019", cwd=tmp_path)
-        assert r.returncode == 0, r.stderr
+    def test_export_writes_both_files(self, tmp_path, capsys, monkeypatch):
+        code, _, err = self.run(
+            "--output-dir",
+            str(tmp_path),
+            "export",
+            "--year",
+            "2019",
+            cwd=tmp_path,
+            capsys=capsys,
+            monkeypatch=monkeypatch,
+        )
+        assert code == 0, err
         assert {p.name for p in (tmp_path / "2019").iterdir()} == {
             "scores.csv",
             "figures.csv",
@@ -145,11 +162,19 @@ class TestCommandLine:
             "datapackage.json",
         }
 
-    def test_validate(self, tmp_path):
-        r = self.run("validate", "--year", "2019", cwd=tmp_path)
-        assert r.returncode == 0 and "in orde" in r.stdout
+    def test_validate(self, tmp_path, capsys, monkeypatch):
+        code, out, _ = self.run(
+            "validate", "--year", "2019", cwd=tmp_path, capsys=capsys, monkeypatch=monkeypatch
+        )
+        assert code == 0 and "in orde" in out
 
     @pytest.mark.parametrize("year", ["../2019", "20x9", "19"])
     def test_year_is_validated_before_it_becomes_a_path(self, year, tmp_path):
-        r = self.run("validate", "--year", year, cwd=tmp_path)
+        """As a process (`python -m bwklib.cli`): argparse's exit status and message."""
+        r = subprocess.run(
+            [sys.executable, "-m", "bwklib.cli", "validate", "--year", year],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
         assert r.returncode == 2 and "jaartal van vier cijfers" in r.stderr
