@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from buildtools import tree_digest, use_stub
+from shared import once
 
 from bwklib import paths
 from bwklib.inputs.loading import load_year
@@ -114,7 +115,7 @@ def built2019(tmp_path_factory):
     arrive builds it under a lock in the session's common temporary folder, the others wait for
     that lock and read the same folder.
     """
-    summary, lines = shared_once(tmp_path_factory, "built2019", build_2019)
+    _, (summary, lines) = once(tmp_path_factory, "built2019", build_2019)
     built = Built(summary, summary.output, lines)
     before = tree_digest(built.year)
     yield built
@@ -131,33 +132,6 @@ def build_2019(out: Path) -> tuple:
     summary = run(2019, output_dir=out, jobs=2, progress=lines.append)
     assert not summary.failures, "\n".join(lines)
     return summary, lines
-
-
-def shared_once(tmp_path_factory, name: str, make):
-    """`make(folder)` once per test session, also when pytest-xdist runs several workers.
-
-    Without xdist this is a plain session fixture's body. With it, the folder lives in the
-    session's common temporary folder (the parent of each worker's), `make` runs under an
-    exclusive lock by the first worker, and its (pickled) result is read by the others: return
-    types that pickle by name (not classes of a conftest, whose module name is ambiguous).
-    """
-    import fcntl
-    import os
-    import pickle
-
-    if os.environ.get("PYTEST_XDIST_WORKER") is None:
-        return make(tmp_path_factory.mktemp(name))
-    common = tmp_path_factory.getbasetemp().parent / name
-    common.mkdir(exist_ok=True)
-    result = common / "result.pickle"
-    with open(common / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also on a crash
-        if not result.exists():
-            value = make(common / "out")
-            partial = result.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(value))
-            partial.replace(result)
-        return pickle.loads(result.read_bytes())
 
 
 @pytest.fixture
