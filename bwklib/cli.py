@@ -346,6 +346,9 @@ def interrupted() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `bwk` console script."""
+    from bwklib.build.lean import skip_optional_imports
+
+    skip_optional_imports()
     args = parser().parse_args(argv)
     try:
         commands = {

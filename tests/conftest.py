@@ -26,6 +26,12 @@ ROOT = paths.ROOT
 BUILD_FIXTURES = {"built2019"}  # using one of these makes a test a `build` test
 
 
+def pytest_configure(config):
+    from bwklib.build.lean import skip_optional_imports
+
+    skip_optional_imports()  # as bwk's own processes do: a second less per test process
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--fast",

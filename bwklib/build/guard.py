@@ -48,6 +48,9 @@ def die_with_parent(expected_parent: int | None = None) -> None:
         prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
     if expected_parent is not None and os.getppid() != expected_parent:
         os._exit(1)
+    from bwklib.build.lean import skip_optional_imports
+
+    skip_optional_imports()  # before the worker imports papermill and nbformat
 
 
 def kernel_preexec():
