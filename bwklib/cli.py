@@ -156,21 +156,26 @@ def cmd_run(args) -> int:
                 # Something changed, so reports are likely to be built: start the workers'
                 # kernels now, while this process imports pandas and validates the data.
                 warmup.start(args.jobs, args.notebook_dir, args.year, args.data_dir)
-            from bwklib.build.pipeline import run
-
-            summary = run(
-                args.year,
-                args.data_dir,
-                args.output_dir,
-                args.notebook_dir,
-                jobs=args.jobs,
-                force=args.force,
-                pdf=args.pdf,
-                timeout=args.timeout,
-            )
+            summary = build_year(args, args.force)
         finally:
             warmup.stop()
     return report(summary, args.timings)
+
+
+def build_year(args, force: bool):
+    """One `bwk run` with the command line's options (bwklib.build.pipeline.run)."""
+    from bwklib.build.pipeline import run
+
+    return run(
+        args.year,
+        args.data_dir,
+        args.output_dir,
+        args.notebook_dir,
+        jobs=args.jobs,
+        force=force,
+        pdf=args.pdf,
+        timeout=args.timeout,
+    )
 
 
 def report(summary, timings: bool) -> int:
@@ -187,24 +192,13 @@ def report(summary, timings: bool) -> int:
 def cmd_watch(args) -> int:
     """`bwk run --watch`: build, then rebuild on every saved change, with the workers kept warm."""
     from bwklib.build import warmup
-    from bwklib.build.pipeline import run
     from bwklib.build.publish import interrupt_on_terminate
     from bwklib.build.watch import watch
 
     force = [args.force]  # --force applies to the first run only
 
     def build() -> None:
-        summary = run(
-            args.year,
-            args.data_dir,
-            args.output_dir,
-            args.notebook_dir,
-            jobs=args.jobs,
-            force=force.pop() if force else False,
-            pdf=args.pdf,
-            timeout=args.timeout,
-        )
-        report(summary, args.timings)
+        report(build_year(args, force.pop() if force else False), args.timings)
 
     def start_workers() -> None:
         warmup.start(args.jobs, args.notebook_dir, args.year, args.data_dir)
