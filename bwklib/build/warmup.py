@@ -119,12 +119,27 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
             return False
         if year is None:
             year = latest_year(Path(data_dir))
+        kernel.run(IMPORTS, timeout=120)
         code = f"from bwklib import views as _views\n_views.load({year!r}, {data_dir!r})"
         loaded = kernel.run(code, timeout=120)
-        kernel.reset()  # the first reset is the slow one (its first full garbage collection)
+        kernel.reset()
         return loaded
     except Exception:  # noqa: BLE001 - warming is an optimisation; the task reports failures
         return False
+
+
+# What every report imports, then the garbage collector's permanent generation: the objects of
+# the modules imported so far (pandas, matplotlib, bwklib) are never walked again by a collection,
+# which made each kernel's first reset take 0.5 s and every later one 0.14 s. Data loaded later is
+# collected as usual.
+IMPORTS = (
+    "from bwklib import views as _views\n"
+    "import bwklib.report.charts as _charts\n"
+    "import gc as _gc\n"
+    "_gc.collect()\n"
+    "_gc.freeze()\n"
+    "del _views, _charts, _gc"
+)
 
 
 def sample_notebook():
