@@ -74,6 +74,7 @@ def _no_notebooks_in_the_fast_tier(request):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(engine.WorkerKernel, "start", refuse)
+        mp.setattr(engine.WorkerKernel, "launch", refuse)
         mp.setattr(worker, "ProcessPoolExecutor", Pool)
         yield
 

@@ -23,14 +23,18 @@ class WorkerKernel:
     def __init__(self, cwd: str):
         self.cwd, self.km, self.ipc_dir, self.owner = cwd, None, None, None
 
-    def ensure(self) -> None:
-        """Start the kernel if it is not running; retry once (papermill kernels can fail to start)."""
+    def ensure(self, wait: bool = True) -> None:
+        """Start the kernel if it is not running; retry once (papermill kernels can fail to start).
+
+        With wait=False the kernel's process is started but not waited for (`wait_ready`): the
+        warm-up renders its sample notebook meanwhile.
+        """
         if self.km is not None and self.km.is_alive():
             return
         self.stop()
         for attempt in (1, 2):
             try:
-                self.start()
+                self.start() if wait else self.launch()
                 return
             except RuntimeError as e:
                 self.stop()
@@ -40,7 +44,12 @@ class WorkerKernel:
                     ) from e
 
     def start(self) -> None:
-        """Start a kernel over IPC (no TCP ports to race for) in the notebook folder.
+        """Start a kernel and wait until it answers."""
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start a kernel over IPC (no TCP ports to race for) in the notebook folder; do not wait.
 
         The kernel dies with this process (guard.kernel_preexec); its sockets and connection file
         live in a folder this process locks, which the next run removes if this one is killed.
@@ -56,10 +65,19 @@ class WorkerKernel:
             connection_file=str(ipc_dir / "kernel.json"),
         )
         self.km.start_kernel(cwd=self.cwd, preexec_fn=guard.kernel_preexec())
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        """Wait until the started kernel answers.
+
+        Raises
+        ------
+        RuntimeError
+            When it does not within `timeout` seconds, or died.
+        """
         kc = self.km.client()
         kc.start_channels()
         try:
-            kc.wait_for_ready(timeout=120)
+            kc.wait_for_ready(timeout=timeout)
         finally:
             kc.stop_channels()
 
@@ -158,8 +176,11 @@ def register_engine() -> None:
     papermill_engines.register(ENGINE, ReusedKernelEngine)
 
 
-def worker_kernel(cwd: str) -> WorkerKernel:
-    """This worker's kernel, started on first use and shut down when the worker exits."""
+def worker_kernel(cwd: str, wait: bool = True) -> WorkerKernel:
+    """This worker's kernel, started on first use and shut down when the worker exits.
+
+    wait=False: a kernel that has to be started is not waited for (see `WorkerKernel.ensure`).
+    """
     global _KERNEL
     if _KERNEL is None:
         import atexit
@@ -169,5 +190,5 @@ def worker_kernel(cwd: str) -> WorkerKernel:
         atexit.register(_KERNEL.stop)
     if _KERNEL.km is None or not _KERNEL.km.is_alive():
         _KERNEL.cwd = cwd  # (re)start it in this folder; a running kernel moves there on reset
-    _KERNEL.ensure()
+    _KERNEL.ensure(wait)
     return _KERNEL

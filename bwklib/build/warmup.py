@@ -112,9 +112,10 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
     try:
         if cancelled():
             return False
-        kernel = worker_kernel(notebook_dir)
+        kernel = worker_kernel(notebook_dir, wait=False)  # it starts while this process renders
         for exporter in exporters():  # the first render compiles templates, loads lexers
             exporter.from_notebook_node(sample_notebook(), resources={"metadata": {"name": ""}})
+        kernel.wait_ready()
         if cancelled():
             return False
         if year is None:
