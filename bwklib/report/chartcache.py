@@ -7,7 +7,8 @@ function wrapped with `cached` returns the HTML it returned before for the same 
 from a folder of files named by content:
 
     key = SHA-256 of (the function's name, its arguments in a canonical text form, the source of
-          every module of bwklib.report, the matplotlib and numpy versions)
+          every module of bwklib.report, the matplotlib and numpy versions, and the matplotlib
+          settings in force: a matplotlibrc that changes a font or a colour draws anew)
 
 so any change to the data shown, the titles, the drawing code or matplotlib draws the chart anew.
 Drawing is deterministic (reruns are byte-identical, tested), so a reused chart is the chart that
@@ -58,6 +59,14 @@ def code_digest() -> str:
     return _CODE
 
 
+def settings_digest() -> str:
+    """Digest of the matplotlib settings in force (charts.py's own, and a user's matplotlibrc)."""
+    import matplotlib
+
+    text = repr(sorted(matplotlib.rcParams.items()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def canonical(value) -> str:
     """A text that differs whenever the value would draw differently (frames as CSV with index)."""
     if hasattr(value, "to_csv"):  # a pandas DataFrame or Series: values, index, labels, types
@@ -77,7 +86,9 @@ def canonical(value) -> str:
 
 def key(name: str, args: tuple, kwargs: dict) -> str:
     """The content key of one chart call."""
-    text = f"{name}({canonical(list(args))}, {canonical(kwargs)}) {code_digest()}"
+    text = (
+        f"{name}({canonical(list(args))}, {canonical(kwargs)}) {code_digest()} {settings_digest()}"
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

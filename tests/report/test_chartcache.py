@@ -68,6 +68,16 @@ class TestCached:
         chart(frame(), "a")
         assert len(calls) == 2
 
+    def test_a_change_of_the_matplotlib_settings_draws_anew(self, folder, drawn):
+        import matplotlib
+
+        chart, calls = drawn
+        chart(frame(), "a")
+        with matplotlib.rc_context({"font.size": 23}):  # as a user's matplotlibrc would
+            chart(frame(), "a")
+        chart(frame(), "a")
+        assert len(calls) == 2
+
     def test_a_kept_chart_is_byte_identical_to_a_drawn_one(self, folder):
         table = frame()
         args = (table["deelnemers"], list(table.index), "Deelnemers", "Aantal")
