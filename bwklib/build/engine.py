@@ -7,6 +7,10 @@ import shutil
 from bwklib.build import guard, timeouts
 
 KERNEL = "python3"
+# The report kernels keep no IPython history: every cell of every report went into the user's
+# ~/.ipython history database (a write per cell, megabytes a year, and two kernels writing at once
+# left "history-corrupt" copies there).
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 
 
 class KernelStartError(RuntimeError):
@@ -64,7 +68,9 @@ class WorkerKernel:
             ip=str(ipc_dir / "k"),
             connection_file=str(ipc_dir / "kernel.json"),
         )
-        self.km.start_kernel(cwd=self.cwd, preexec_fn=guard.kernel_preexec())
+        self.km.start_kernel(
+            cwd=self.cwd, preexec_fn=guard.kernel_preexec(), extra_arguments=KERNEL_ARGUMENTS
+        )
 
     def wait_ready(self, timeout: float = 120) -> None:
         """Wait until the started kernel answers, and keep the client that asked.
