@@ -2,14 +2,7 @@
 
 import pytest
 
-from bwklib.compute.checks import compute_checks
 from bwklib.compute.claims import holds
-from bwklib.compute.figures import compute_figures
-
-
-@pytest.fixture(scope="module")
-def checks(data2019):
-    return compute_checks(data2019, compute_figures(data2019))
 
 
 def row(checks, scope, figure, where=""):
