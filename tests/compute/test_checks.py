@@ -1,6 +1,7 @@
 """Checks: published figures against their recomputation."""
 
 import pytest
+from computed import checks_of, figures_of
 
 from bwklib.compute.checks import compare, compute_checks, figure_label
 
@@ -25,6 +26,11 @@ class TestCompare:
         assert compare(33, 0.3342, "percent")[1] == pytest.approx(33.42)
 
 
+@pytest.fixture
+def checks(data2019):
+    return checks_of(data2019)
+
+
 class TestComputeChecks:
     def test_every_published_figure_is_checked(self, data2019, checks):
         lines = len(data2019["finance_region"]) * 2
@@ -39,7 +45,7 @@ class TestComputeChecks:
         ]
         assert len(finance) >= 60 and (finance.status == "agrees").all()
 
-    def test_a_wrong_published_value_is_flagged(self, data2019, figures2019):
+    def test_a_wrong_published_value_is_flagged(self, data2019):
         import copy
 
         broken = copy.copy(data2019)
@@ -48,7 +54,7 @@ class TestComputeChecks:
         table.frame = data2019["published"].copy()
         table.frame.loc[0, "reported"] = 1
         broken.tables["published"] = table
-        result = compute_checks(broken, figures2019)
+        result = compute_checks(broken, figures_of(data2019))
         assert result.loc[0, "status"] == "differs"
 
 

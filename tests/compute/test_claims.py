@@ -1,8 +1,14 @@
 """Claims stated as approximations, ranges or comparisons, checked as such; differs notes name a cause."""
 
 import pytest
+from computed import checks_of
 
 from bwklib.compute.claims import holds
+
+
+@pytest.fixture
+def checks(data2019):
+    return checks_of(data2019)
 
 
 def row(checks, scope, figure, where=""):
