@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, Protection
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -179,23 +181,38 @@ def write_header(ws, columns: list[tuple[str | None, str]]) -> None:
 
 
 def write_cells(ws, columns, specs, rows, labels, last: int) -> None:
-    """Data cells: prefilled values, unlocked (except the info column), text or number format."""
+    """Data cells: prefilled values, unlocked (except the info column), text or number format.
+
+    A cell's style depends only on its column and on whether its row is prefilled: the first cell
+    of each kind is styled attribute by attribute, the others get a copy of its style ids (the same
+    file; openpyxl's style setters took most of new-year's time).
+    """
     for col, (name, _) in enumerate(columns, start=1):
         spec = specs.get(name, {"type": "string"})
         number_format = "0" if spec["type"] in ("integer", "number") else "@"
+        styled: dict[bool, StyleArray] = {}  # prefilled or not -> the style of such a cell
         for row in range(2, last + 1):
             values = rows[row - 2] if row - 2 < len(rows) else None
             cell = ws.cell(row, col)
+            if bool(values) in styled:
+                cell._style = copy(styled[bool(values)])
+                if name is None:
+                    cell.value = labels[row - 2] if values else None
+                elif values:
+                    cell.value = shown_value(values.get(name))
+                continue
             cell.number_format = number_format
             if name is None:
                 cell.value = labels[row - 2] if values else None
                 cell.font = Font(italic=True, color="595959")
                 cell.fill = INFO_FILL
-                continue
-            cell.protection = Protection(locked=False)
-            if values:
-                cell.value = shown_value(values.get(name))
-                cell.fill = INPUT_FILL
+            else:
+                cell.protection = Protection(locked=False)
+                if values:
+                    cell.value = shown_value(values.get(name))
+                    cell.fill = INPUT_FILL
+            if cell.number_format == number_format:  # unless its value (a date) set a format
+                styled[bool(values)] = copy(cell._style)
 
 
 def text_only(wb: Workbook) -> None:
