@@ -181,12 +181,8 @@ def write_header(ws, columns: list[tuple[str | None, str]]) -> None:
 
 
 def write_cells(ws, columns, specs, rows, labels, last: int) -> None:
-    """Data cells: prefilled values, unlocked (except the info column), text or number format.
-
-    A cell's style depends only on its column and on whether its row is prefilled: the first cell
-    of each kind is styled attribute by attribute, the others get a copy of its style ids (the same
-    file; openpyxl's style setters took most of new-year's time).
-    """
+    """Data cells: prefilled values, unlocked (except the info column), text or number format; a
+    cell copies the style ids of the first of its kind (column, prefilled or not), which is faster."""
     for col, (name, _) in enumerate(columns, start=1):
         spec = specs.get(name, {"type": "string"})
         number_format = "0" if spec["type"] in ("integer", "number") else "@"
@@ -196,23 +192,20 @@ def write_cells(ws, columns, specs, rows, labels, last: int) -> None:
             cell = ws.cell(row, col)
             if bool(values) in styled:
                 cell._style = copy(styled[bool(values)])
+            else:
+                cell.number_format = number_format
                 if name is None:
-                    cell.value = labels[row - 2] if values else None
-                elif values:
-                    cell.value = shown_value(values.get(name))
-                continue
-            cell.number_format = number_format
+                    cell.font = Font(italic=True, color="595959")
+                    cell.fill = INFO_FILL
+                else:
+                    cell.protection = Protection(locked=False)
+                    if values:
+                        cell.fill = INPUT_FILL
+                styled[bool(values)] = copy(cell._style)
             if name is None:
                 cell.value = labels[row - 2] if values else None
-                cell.font = Font(italic=True, color="595959")
-                cell.fill = INFO_FILL
-            else:
-                cell.protection = Protection(locked=False)
-                if values:
-                    cell.value = shown_value(values.get(name))
-                    cell.fill = INPUT_FILL
-            if cell.number_format == number_format:  # unless its value (a date) set a format
-                styled[bool(values)] = copy(cell._style)
+            elif values:
+                cell.value = shown_value(values.get(name))
 
 
 def text_only(wb: Workbook) -> None:
