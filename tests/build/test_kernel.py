@@ -34,11 +34,11 @@ def flaky_start(monkeypatch, failures: int):
     calls = []
     real = engine.WorkerKernel.start
 
-    def start(self):
+    def start(self, preload=False):
         calls.append(1)
         if len(calls) <= failures:
             raise RuntimeError("Kernel didn't respond in 60 seconds")
-        real(self)
+        real(self, preload)
 
     monkeypatch.setattr(engine.WorkerKernel, "start", start)
     return calls
@@ -81,3 +81,22 @@ class TestKernelClient:
         assert not kernel.run("assert get_ipython().history_manager.enabled", timeout=60)
         kernel.stop()
         assert kernel.kc is None and not client.channels_running
+
+
+class TestWarm:
+    def test_a_warmed_kernel_has_imported_loaded_and_frozen(self):
+        """The warm-up's kernel imports the reports' modules as it starts (warmup.preload), loads
+        the year and moves the imported objects out of the garbage collector's way."""
+        from bwklib import paths
+        from bwklib.build import warmup
+
+        assert warmup.warm(str(paths.NOTEBOOK_DIR), 2019, str(paths.DATA_DIR))
+        kernel = engine._KERNEL
+        check = (
+            "import gc, sys\n"
+            "assert {'pandas', 'matplotlib', 'bwklib.report.views', 'bwklib.report.charts'}"
+            " <= set(sys.modules)\n"
+            "assert gc.get_freeze_count() > 10_000\n"
+            "assert '_w' not in dir() and '_views' not in dir()"  # reset after the warm-up
+        )
+        assert kernel.run(check, timeout=60)
