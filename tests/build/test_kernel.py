@@ -1,5 +1,7 @@
 """Kernel start-up: a kernel that fails to start is retried once, then reported (not raised)."""
 
+import sys
+
 import pytest
 from tiny_notebooks import write_tiny_notebooks
 
@@ -69,7 +71,7 @@ class TestKernelStart:
 class TestKernelClient:
     def test_one_client_for_the_kernels_life_and_no_history(self, task, notebooks, tmp_path):
         """Every notebook and reset talks through the client that waited for the kernel; the
-        kernel writes nothing into the user's IPython history."""
+        kernel writes nothing into the user's IPython history and runs bwk's own Python."""
         (tmp_path / "notebooks").mkdir()
         assert worker.execute(task, notebooks, str(tmp_path)).ok
         kernel = engine._KERNEL
@@ -78,6 +80,9 @@ class TestKernelClient:
         assert worker.execute(task, notebooks, str(tmp_path)).ok
         assert kernel.kc is client and client.channels_running
         assert kernel.run("assert not get_ipython().history_manager.enabled", timeout=60)
+        # bwk's own kernel (bwklib.build.kernel): this Python, without the debugger's debugpy
+        same_python = f"import sys\nassert sys.executable == {sys.executable!r}"
+        assert kernel.run(same_python + "\nassert sys.modules.get('debugpy') is None", 60)
         assert not kernel.run("assert get_ipython().history_manager.enabled", timeout=60)
         kernel.stop()
         assert kernel.kc is None and not client.channels_running
