@@ -144,7 +144,13 @@ class WorkerKernel:
         With `charts`, charts whose inputs did not change are read from that folder
         (bwklib.report.chartcache).
         """
-        code = "import matplotlib.pyplot as _plt\n_plt.close('all')\n%reset -f"
+        # pyplot's open figures are closed, without importing pyplot where nothing did
+        code = (
+            "import sys as _sys\n"
+            "if 'matplotlib.pyplot' in _sys.modules:\n"
+            "    _sys.modules['matplotlib.pyplot'].close('all')\n"
+            "%reset -f"
+        )
         if charts is not None:
             code = f"import bwklib.report.chartcache as _cc\n_cc.use({str(charts)!r})\n" + code
         if cwd is not None:
