@@ -22,8 +22,10 @@ from browser import (
     AUDIT_SUFFIX,
     BAND_COLOURS_JS,
     BODY_FONT_JS,
+    DESKTOP,
     INDEX,
     LINKS_JS,
+    MOBILE,
     OVERFLOW_JS,
     PRINT_BREAKS_JS,
     SVG_CHARTS_JS,
@@ -31,10 +33,11 @@ from browser import (
     VISIBLE_TEXT_JS,
     WIDE_TABLES_JS,
     PageLog,
+    Tab,
+    axe_init_script,
     axe_violations,
     launch,
     new_context,
-    open_file,
     report_names,
     requires_chromium,
     rgb,
@@ -111,19 +114,27 @@ def keep_screenshot(path: Path) -> None:
     shutil.copy2(path, SCREENSHOT_COPY / path.name)
 
 
+def tab(browser, mobile: bool) -> Tab:
+    """One page for every report at one width, axe-core (with its colour memo) in every load."""
+    context = new_context(browser, mobile=mobile)
+    context.add_init_script(axe_init_script())
+    return Tab(context.new_page(), MOBILE if mobile else DESKTOP)
+
+
 @pytest.fixture(scope="module")
 def desktop(chromium, built2019, screenshots):
     """name -> Desktop facts; each page is opened once, on first use."""
-    context = new_context(chromium)
+    browser = tab(chromium, mobile=False)
+    page = browser.page
     bands = [row["band"] for row in csv_rows(paths.DATA_DIR / "config" / "bands.csv")]
     cache: dict[str, Desktop] = {}
 
     def facts(name: str) -> Desktop:
         if name not in cache:
             html = built2019.year / f"{name}.html"
-            page, log = open_file(context, html)
+            log = browser.open(html)
             shot = screenshots / f"{name}.png"
-            page.screenshot(path=str(shot), full_page=True)
+            browser.screenshot(shot)
             keep_screenshot(shot)
             charts = page.evaluate(SVG_CHARTS_JS)
             colours = page.evaluate(BAND_COLOURS_JS, bands)
@@ -139,7 +150,6 @@ def desktop(chromium, built2019, screenshots):
                 keep_screenshot(pdf)
             page.set_viewport_size({"width": A4_PRINT_WIDTH_PX, "height": 1000})
             print_overflow = page.evaluate(TOO_WIDE_JS, TOLERANCE_PX)
-            page.close()
             source = html.read_text(encoding="utf-8")
             cache[name] = Desktop(
                 log,
@@ -157,32 +167,32 @@ def desktop(chromium, built2019, screenshots):
         return cache[name]
 
     yield facts
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture(scope="module")
 def mobile(chromium, built2019, screenshots):
     """name -> Mobile facts at 390 px; each page is opened once, on first use."""
-    context = new_context(chromium, mobile=True)
+    browser = tab(chromium, mobile=True)
+    page = browser.page
     cache: dict[str, Mobile] = {}
 
     def facts(name: str) -> Mobile:
         if name not in cache:
-            page, log = open_file(context, built2019.year / f"{name}.html")
+            log = browser.open(built2019.year / f"{name}.html")
             overflow = page.evaluate(OVERFLOW_JS, TOLERANCE_PX)
             shot = screenshots / f"{name}-mobile.png"
-            page.screenshot(path=str(shot), full_page=True)
+            browser.screenshot(shot)
             keep_screenshot(shot)
             axe = axe_violations(page)
             wide = page.evaluate(WIDE_TABLES_JS, TOLERANCE_PX)
             charts = page.evaluate(SVG_CHARTS_JS)
             body_font = page.evaluate(BODY_FONT_JS)
-            page.close()
             cache[name] = Mobile(log, overflow, shot, axe, wide, charts, body_font)
         return cache[name]
 
     yield facts
-    context.close()
+    page.context.close()
 
 
 def expected_bands(year: Path, name: str) -> set[str]:
@@ -214,7 +224,7 @@ def test_every_page_of_the_year_is_checked(built):
     assert sorted(p.stem for p in built.glob("*.html")) == sorted(NAMES)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES, scope="module")
 class TestDesktop:
     def test_loads_without_errors_or_requests(self, desktop, name):
         log = desktop(name).log
@@ -297,7 +307,7 @@ class TestDesktop:
         assert all(b == "avoid" for b in breaks), breaks
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES, scope="module")
 class TestPhone:
     def test_loads_without_errors_or_requests(self, mobile, name):
         assert mobile(name).log.problems() == []
@@ -322,3 +332,52 @@ class TestPhone:
         facts = mobile(name)
         for chart in facts.charts:
             assert chart["smallest"] >= MIN_CHART_TEXT * facts.body_font, (chart, facts.body_font)
+
+
+# Text and backgrounds in every CSS colour syntax, some of them failing WCAG's 4.5:1, in a table
+# as in the reports, nested backgrounds with transparency included; and an image without alt text.
+COLOUR_SAMPLE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>kleuren</title>
+<style>td { padding: 2px } .pale { color: #bbbbbb } .half { background: rgba(0, 0, 80, 0.5) }</style>
+</head><body><main><h1>Kleuren</h1><table><tbody>
+<tr><td style="color: #777">grijs op wit</td><td style="color: rgb(20, 20, 20)">donker</td></tr>
+<tr class="half"><td style="color: white">wit op half blauw</td>
+    <td style="color: hsl(210 40% 40%)">hsl op half blauw</td></tr>
+<tr><td class="pale">licht</td><td style="color: color-mix(in srgb, red 40%, white)">mix</td></tr>
+<tr style="background: navy"><td style="color: transparent">onzichtbaar</td>
+    <td style="color: #ff000080">half rood op marine</td></tr>
+<tr style="background: #1b7837"><td style="color: #fff">wit op groen</td>
+    <td style="color: lightgreen">lichtgroen op groen</td></tr>
+</tbody></table><p style="color: #595959; background: #f0f0f0">net genoeg</p>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="10" height="10"></main></body></html>"""
+
+FULL_CONTRAST = {"runOnly": {"type": "rule", "values": ["color-contrast"]}}
+CONTRAST_JS = """(options) => axe.run(document, options).then(r => Object.fromEntries(
+    ['passes', 'incomplete', 'violations'].map(k => [k, r[k].flatMap(rule => rule.nodes.map(
+        n => [n.html, n.any.map(c => c.data)]))])))"""
+
+
+def test_axe_finds_violations_and_the_colour_memo_changes_nothing(chromium, tmp_path):
+    """axe as the page tests load it (init script, colour memo) reports a contrast failure and a
+    missing alt text; every contrast result (passes, incomplete, violations, with the colours and
+    ratios axe found) is the same without the memo."""
+    page_file = tmp_path / "kleuren.html"
+    page_file.write_text(COLOUR_SAMPLE, encoding="utf-8")
+    results = {}
+    for memo in (True, False):
+        context = new_context(chromium)
+        context.add_init_script(axe_init_script(memo=memo))
+        page = Tab(context.new_page(), DESKTOP)
+        log = page.open(page_file)
+        assert log.problems() == []
+        assert (
+            page.page.evaluate("() => axe.commons.color.Color.prototype.parseString.memo === true")
+            is memo
+        )
+        if memo:
+            found = axe_violations(page.page)
+            assert {v.split(" ")[0] for v in found} >= {"color-contrast", "image-alt"}, found
+        results[memo] = page.page.evaluate(CONTRAST_JS, FULL_CONTRAST)
+        context.close()
+    assert len(results[True]["violations"]) >= 3, results[True]
+    assert results[True]["passes"] and results[True]["incomplete"], results[True]
+    assert results[True] == results[False]
