@@ -34,11 +34,11 @@ def flaky_start(monkeypatch, failures: int):
     calls = []
     real = engine.WorkerKernel.start
 
-    def start(self):
+    def start(self, preload=False):
         calls.append(1)
         if len(calls) <= failures:
             raise RuntimeError("Kernel didn't respond in 60 seconds")
-        real(self)
+        real(self, preload)
 
     monkeypatch.setattr(engine.WorkerKernel, "start", start)
     return calls
@@ -64,3 +64,39 @@ class TestKernelStart:
         assert worker.execute(task, notebooks, str(tmp_path)).ok
         engine._KERNEL.km.shutdown_kernel(now=True)  # as if it died
         assert worker.execute(task, notebooks, str(tmp_path)).ok
+
+
+class TestKernelClient:
+    def test_one_client_for_the_kernels_life_and_no_history(self, task, notebooks, tmp_path):
+        """Every notebook and reset talks through the client that waited for the kernel; the
+        kernel writes nothing into the user's IPython history."""
+        (tmp_path / "notebooks").mkdir()
+        assert worker.execute(task, notebooks, str(tmp_path)).ok
+        kernel = engine._KERNEL
+        client = kernel.kc
+        assert client is not None and client.channels_running
+        assert worker.execute(task, notebooks, str(tmp_path)).ok
+        assert kernel.kc is client and client.channels_running
+        assert kernel.run("assert not get_ipython().history_manager.enabled", timeout=60)
+        assert not kernel.run("assert get_ipython().history_manager.enabled", timeout=60)
+        kernel.stop()
+        assert kernel.kc is None and not client.channels_running
+
+
+class TestWarm:
+    def test_a_warmed_kernel_has_imported_loaded_and_frozen(self):
+        """The warm-up's kernel imports the reports' modules as it starts (warmup.preload), loads
+        the year and moves the imported objects out of the garbage collector's way."""
+        from bwklib import paths
+        from bwklib.build import warmup
+
+        assert warmup.warm(str(paths.NOTEBOOK_DIR), 2019, str(paths.DATA_DIR))
+        kernel = engine._KERNEL
+        check = (
+            "import gc, sys\n"
+            "assert {'pandas', 'matplotlib', 'bwklib.report.views', 'bwklib.report.charts'}"
+            " <= set(sys.modules)\n"
+            "assert gc.get_freeze_count() > 10_000\n"
+            "assert '_w' not in dir() and '_views' not in dir()"  # reset after the warm-up
+        )
+        assert kernel.run(check, timeout=60)
