@@ -326,6 +326,7 @@ AXE_COLOUR_MEMO_JS = """(() => {
         return this;
     };
     memo.memo = true;
+    memo.original = parse;
     proto.parseString = memo;
     return true;
 })()"""
