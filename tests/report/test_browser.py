@@ -1,11 +1,16 @@
 """The 2019 reports as a reader's browser shows them: headless Chromium, offline, desktop and phone.
 
 The session's shared build of 2019 (tests/conftest.py); every stakeholder report, audit report and the
-index page is opened once per viewport from a file:// URL with the network blocked, and the facts are
-cached for the tests below: axe-core's WCAG 2.1 A/AA violations at 1280 and 390 px, tables and chart
-text on a phone, the page printed at A4 width. Full-page screenshots (desktop, phone) and a PDF of
-every stakeholder report go to a temporary folder of their own and to output/screenshots/ of the
-working tree, so a developer can look at them as a reader would.
+index page is opened once per viewport per session (also under pytest-xdist) from a file:// URL with
+the network blocked, and the facts are kept for the tests below: axe-core's WCAG 2.1 A/AA violations
+at 1280 and 390 px, tables and chart text on a phone, the page printed at A4 width. Screenshots
+(desktop, phone: whole page for the stakeholder reports and the index, the first screen of an audit
+version) and a PDF of every stakeholder report go to a temporary folder and to output/screenshots/
+of the working tree, so a developer can look at them as a reader would.
+
+Cost: one Chromium and one page per width open report after report (browser.Tab); axe-core is
+added to every load by an init script, with a memo for its colour parsing (browser.py); the tests
+of one report run together (parametrize scope=module), so xdist workers split the reports.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +49,7 @@ from browser import (
     rgb,
     scope_of,
 )
+from shared import once
 
 from bwklib import paths
 
@@ -98,16 +105,45 @@ def built(built2019):
     return built2019.year
 
 
-@pytest.fixture(scope="module")
-def screenshots(tmp_path_factory):
-    """Where this module's screenshots go (not into the shared build)."""
-    return tmp_path_factory.mktemp("screenshots")
+class Tabs:
+    """Chromium and one page per width, started on first use: a pytest-xdist worker whose reports
+    were all opened by the other worker (see `facts_once`) starts no browser."""
+
+    def __init__(self):
+        self._stack = ExitStack()
+        self._browser = None
+        self._tabs: dict[bool, Tab] = {}
+
+    def get(self, mobile: bool = False) -> Tab:
+        """The page for phone or desktop width, axe-core (with its colour memo) in every load."""
+        if mobile not in self._tabs:
+            if self._browser is None:
+                self._browser = self._stack.enter_context(launch())
+            context = new_context(self._browser, mobile=mobile)
+            context.add_init_script(axe_init_script())
+            self._tabs[mobile] = Tab(context.new_page(), MOBILE if mobile else DESKTOP)
+        return self._tabs[mobile]
+
+    def close(self) -> None:
+        self._stack.close()
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    with launch() as browser:
-        yield browser
+def tabs():
+    opened = Tabs()
+    yield opened
+    opened.close()
+
+
+def facts_once(tmp_path_factory, cache: dict, key: str, make):
+    """`make(folder)` once per session for this key, also across pytest-xdist workers.
+
+    worksteal hands a report's tests to both workers at the seams of their queues; the worker that
+    comes second reads the facts (and screenshots) the first one made (tests/shared.py `once`).
+    """
+    if key not in cache:
+        _, cache[key] = once(tmp_path_factory, f"browser-{key}", make)
+    return cache[key]
 
 
 def full_page_screenshot(name: str) -> bool:
@@ -146,87 +182,79 @@ def keep_screenshot(path: Path) -> None:
     shutil.copy2(path, SCREENSHOT_COPY / path.name)
 
 
-def tab(browser, mobile: bool) -> Tab:
-    """One page for every report at one width, axe-core (with its colour memo) in every load."""
-    context = new_context(browser, mobile=mobile)
-    context.add_init_script(axe_init_script())
-    return Tab(context.new_page(), MOBILE if mobile else DESKTOP)
-
-
 @pytest.fixture(scope="module")
-def desktop(chromium, built2019, screenshots):
-    """name -> Desktop facts; each page is opened once, on first use."""
-    browser = tab(chromium, mobile=False)
-    page = browser.page
+def desktop(tabs, built2019, tmp_path_factory):
+    """name -> Desktop facts; each page is opened once per session, on first use."""
     bands = [row["band"] for row in csv_rows(paths.DATA_DIR / "config" / "bands.csv")]
     cache: dict[str, Desktop] = {}
 
-    def facts(name: str) -> Desktop:
-        if name not in cache:
-            html = built2019.year / f"{name}.html"
-            log = browser.open(html)
-            shot = screenshots / f"{name}.png"
-            shot_size = browser.screenshot(shot, full_page=full_page_screenshot(name))
-            keep_screenshot(shot)
-            charts = page.evaluate(SVG_CHARTS_JS)
-            colours = page.evaluate(BAND_COLOURS_JS, bands)
-            axe = axe_violations(page)
-            links = page.evaluate(LINKS_JS)
-            text = page.evaluate(VISIBLE_TEXT_JS)
-            page.emulate_media(media="print")
-            breaks = page.evaluate(PRINT_BREAKS_JS)
-            pdf = None
-            if name != INDEX and not name.endswith(AUDIT_SUFFIX):
-                pdf = screenshots / f"{name}.pdf"
-                page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-                keep_screenshot(pdf)
-            page.set_viewport_size({"width": A4_PRINT_WIDTH_PX, "height": 1000})
-            print_overflow = page.evaluate(TOO_WIDE_JS, TOLERANCE_PX)
-            source = html.read_text(encoding="utf-8")
-            cache[name] = Desktop(
-                log,
-                charts,
-                source.count('<figure class="bwk-chart">'),
-                colours,
-                shot,
-                shot_size,
-                breaks,
-                axe,
-                links,
-                text,
-                print_overflow,
-                pdf,
-            )
-        return cache[name]
+    def make(name: str, folder: Path) -> Desktop:
+        browser = tabs.get(mobile=False)
+        page = browser.page
+        html = built2019.year / f"{name}.html"
+        log = browser.open(html)
+        shot = folder / f"{name}.png"
+        shot_size = browser.screenshot(shot, full_page=full_page_screenshot(name))
+        keep_screenshot(shot)
+        charts = page.evaluate(SVG_CHARTS_JS)
+        colours = page.evaluate(BAND_COLOURS_JS, bands)
+        axe = axe_violations(page)
+        links = page.evaluate(LINKS_JS)
+        text = page.evaluate(VISIBLE_TEXT_JS)
+        page.emulate_media(media="print")
+        breaks = page.evaluate(PRINT_BREAKS_JS)
+        pdf = None
+        if name != INDEX and not name.endswith(AUDIT_SUFFIX):
+            pdf = folder / f"{name}.pdf"
+            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+            keep_screenshot(pdf)
+        page.set_viewport_size({"width": A4_PRINT_WIDTH_PX, "height": 1000})
+        print_overflow = page.evaluate(TOO_WIDE_JS, TOLERANCE_PX)
+        source = html.read_text(encoding="utf-8")
+        return Desktop(
+            log,
+            charts,
+            source.count('<figure class="bwk-chart">'),
+            colours,
+            shot,
+            shot_size,
+            breaks,
+            axe,
+            links,
+            text,
+            print_overflow,
+            pdf,
+        )
 
-    facts.tab = browser
-    yield facts
-    page.context.close()
+    def facts(name: str) -> Desktop:
+        return facts_once(tmp_path_factory, cache, f"desktop-{name}", lambda f: make(name, f))
+
+    return facts
 
 
 @pytest.fixture(scope="module")
-def mobile(chromium, built2019, screenshots):
-    """name -> Mobile facts at 390 px; each page is opened once, on first use."""
-    browser = tab(chromium, mobile=True)
-    page = browser.page
+def mobile(tabs, built2019, tmp_path_factory):
+    """name -> Mobile facts at 390 px; each page is opened once per session, on first use."""
     cache: dict[str, Mobile] = {}
 
-    def facts(name: str) -> Mobile:
-        if name not in cache:
-            log = browser.open(built2019.year / f"{name}.html")
-            overflow = page.evaluate(OVERFLOW_JS, TOLERANCE_PX)
-            shot = screenshots / f"{name}-mobile.png"
-            shot_size = browser.screenshot(shot, full_page=full_page_screenshot(name))
-            keep_screenshot(shot)
-            axe = axe_violations(page)
-            wide = page.evaluate(WIDE_TABLES_JS, TOLERANCE_PX)
-            charts = page.evaluate(SVG_CHARTS_JS)
-            body_font = page.evaluate(BODY_FONT_JS)
-            cache[name] = Mobile(log, overflow, shot, shot_size, axe, wide, charts, body_font)
-        return cache[name]
+    def make(name: str, folder: Path) -> Mobile:
+        browser = tabs.get(mobile=True)
+        page = browser.page
+        log = browser.open(built2019.year / f"{name}.html")
+        overflow = page.evaluate(OVERFLOW_JS, TOLERANCE_PX)
+        shot = folder / f"{name}-mobile.png"
+        shot_size = browser.screenshot(shot, full_page=full_page_screenshot(name))
+        keep_screenshot(shot)
+        axe = axe_violations(page)
+        wide = page.evaluate(WIDE_TABLES_JS, TOLERANCE_PX)
+        charts = page.evaluate(SVG_CHARTS_JS)
+        body_font = page.evaluate(BODY_FONT_JS)
+        return Mobile(log, overflow, shot, shot_size, axe, wide, charts, body_font)
 
-    yield facts
-    page.context.close()
+    def facts(name: str) -> Mobile:
+        return facts_once(tmp_path_factory, cache, f"mobile-{name}", lambda f: make(name, f))
+
+    return facts
 
 
 def expected_bands(year: Path, name: str) -> set[str]:
@@ -389,13 +417,15 @@ CONTRAST_JS = """(options) => axe.run(document, options).then(r => Object.fromEn
         n => [n.html, n.any.map(c => c.data)]))])))"""
 
 
-def test_axe_finds_violations_and_the_colour_memo_changes_nothing(desktop, tmp_path):
+# In the reports' browser, so with them in the build tier: --fast starts no Chromium for it.
+@pytest.mark.usefixtures("built2019")
+def test_axe_finds_violations_and_the_colour_memo_changes_nothing(tabs, tmp_path):
     """axe as the page tests load it reports a contrast failure and a missing alt text; every
     contrast result (passes, incomplete, violations, with the colours and ratios axe found) is the
     same with the colour memo as with axe's own parser."""
     page_file = tmp_path / "kleuren.html"
     page_file.write_text(COLOUR_SAMPLE, encoding="utf-8")
-    tab = desktop.tab
+    tab = tabs.get(mobile=False)
     assert tab.open(page_file).problems() == []
     memo_on = "() => axe.commons.color.Color.prototype.parseString.memo === true"
     assert tab.page.evaluate(memo_on) is True
