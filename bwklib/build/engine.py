@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 
 from bwklib.build import guard, timeouts
 
@@ -15,6 +16,29 @@ KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 PRELOAD_ARGUMENTS = [
     "--IPKernelApp.exec_lines=import bwklib.build.warmup as _w; _w.preload(); del _w"
 ]
+
+
+def report_kernel_spec():
+    """The kernel every report runs on: this Python, `python -m bwklib.build.kernel`."""
+    from jupyter_client.kernelspec import KernelSpec
+
+    return KernelSpec(
+        argv=[sys.executable, "-m", "bwklib.build.kernel", "-f", "{connection_file}"],
+        display_name="Python 3 (bwk)",
+        language="python",
+        metadata={"debugger": False},
+    )
+
+
+def report_kernel_specs():
+    """A kernelspec manager that knows one kernel, `report_kernel_spec`, whatever the name."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    class ReportKernelSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            return report_kernel_spec()
+
+    return ReportKernelSpecs()
 
 
 class KernelStartError(RuntimeError):
@@ -71,6 +95,7 @@ class WorkerKernel:
         self.ipc_dir = str(ipc_dir)
         self.km = KernelManager(
             kernel_name=KERNEL,
+            kernel_spec_manager=report_kernel_specs(),
             transport="ipc",
             ip=str(ipc_dir / "k"),
             connection_file=str(ipc_dir / "kernel.json"),
@@ -119,7 +144,13 @@ class WorkerKernel:
         With `charts`, charts whose inputs did not change are read from that folder
         (bwklib.report.chartcache).
         """
-        code = "import matplotlib.pyplot as _plt\n_plt.close('all')\n%reset -f"
+        # pyplot's open figures are closed, without importing pyplot where nothing did
+        code = (
+            "import sys as _sys\n"
+            "if 'matplotlib.pyplot' in _sys.modules:\n"
+            "    _sys.modules['matplotlib.pyplot'].close('all')\n"
+            "%reset -f"
+        )
         if charts is not None:
             code = f"import bwklib.report.chartcache as _cc\n_cc.use({str(charts)!r})\n" + code
         if cwd is not None:
