@@ -7,6 +7,10 @@ import shutil
 from bwklib.build import guard, timeouts
 
 KERNEL = "python3"
+# The report kernels keep no IPython history: every cell of every report went into the user's
+# ~/.ipython history database (a write per cell, megabytes a year, and two kernels writing at once
+# left "history-corrupt" copies there).
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 
 
 class KernelStartError(RuntimeError):
@@ -21,7 +25,7 @@ class WorkerKernel:
     """
 
     def __init__(self, cwd: str):
-        self.cwd, self.km, self.ipc_dir, self.owner = cwd, None, None, None
+        self.cwd, self.km, self.kc, self.ipc_dir, self.owner = cwd, None, None, None, None
 
     def ensure(self, wait: bool = True) -> None:
         """Start the kernel if it is not running; retry once (papermill kernels can fail to start).
@@ -64,22 +68,39 @@ class WorkerKernel:
             ip=str(ipc_dir / "k"),
             connection_file=str(ipc_dir / "kernel.json"),
         )
-        self.km.start_kernel(cwd=self.cwd, preexec_fn=guard.kernel_preexec())
+        self.km.start_kernel(
+            cwd=self.cwd, preexec_fn=guard.kernel_preexec(), extra_arguments=KERNEL_ARGUMENTS
+        )
 
     def wait_ready(self, timeout: float = 120) -> None:
-        """Wait until the started kernel answers.
+        """Wait until the started kernel answers, and keep the client that asked.
+
+        One asyncio client per kernel, connected once: every notebook (papermill's nbclient) and
+        every reset talks through it. A new client per notebook paid its connection and the
+        kernel_info handshake, whose check that the output channel is connected waits 0.2 s
+        whenever the new subscription is not yet there: about 0.2 s of every report.
 
         Raises
         ------
         RuntimeError
             When it does not within `timeout` seconds, or died.
         """
-        kc = self.km.client()
+        from jupyter_client.asynchronous import AsyncKernelClient
+        from jupyter_core.utils import run_sync
+
+        kc = AsyncKernelClient(
+            **self.km.get_connection_info(session=True),
+            connection_file=self.km.connection_file,
+            parent=self.km,
+        )
         kc.start_channels()
         try:
-            kc.wait_for_ready(timeout=timeout)
-        finally:
+            run_sync(kc.wait_for_ready)(timeout=timeout)
+        except BaseException:
             kc.stop_channels()
+            raise
+        kc.allow_stdin = False
+        self.kc = kc
 
     def reset(self, cwd: str | None = None, charts: str | None = None) -> None:
         """Forget everything the previous notebook defined (modules stay imported).
@@ -106,18 +127,19 @@ class WorkerKernel:
         TimeoutError
             When the kernel does not finish within `timeout` seconds.
         """
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            reply = kc.execute_interactive(
-                code, store_history=False, timeout=timeout, output_hook=lambda msg: None
-            )
-        finally:
-            kc.stop_channels()
+        from jupyter_core.utils import run_sync
+
+        if self.kc is None:
+            self.wait_ready()
+        reply = run_sync(self.kc.execute_interactive)(
+            code, store_history=False, timeout=timeout, output_hook=lambda msg: None
+        )
         return reply["content"]["status"] == "ok"
 
     def stop(self) -> None:
-        """Shut the kernel down and remove its IPC files."""
+        """Shut the kernel down, close its client and remove its IPC files."""
+        if self.kc is not None:
+            self.kc.stop_channels()
         if self.km is not None and self.km.has_kernel:
             self.km.shutdown_kernel(now=True)
         if self.km is not None:
@@ -126,7 +148,7 @@ class WorkerKernel:
             shutil.rmtree(self.ipc_dir, ignore_errors=True)
         if self.owner is not None:
             self.owner.close()
-        self.km, self.ipc_dir, self.owner = None, None, None
+        self.km, self.kc, self.ipc_dir, self.owner = None, None, None, None
 
 
 _KERNEL: WorkerKernel | None = None
@@ -138,8 +160,8 @@ ENGINE = "bwk-reused-kernel"
 def register_engine() -> None:
     """Register the papermill engine that executes on the worker's running kernel.
 
-    papermill's nbclient engine leaves a kernel it was handed running but keeps that run's kernel
-    client (its sockets) open; this engine closes the client and keeps the kernel.
+    papermill's nbclient engine would connect a client of its own for every notebook; this engine
+    hands nbclient the kernel's client (`WorkerKernel.wait_ready`), which stays connected.
     """
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -156,6 +178,7 @@ def register_engine() -> None:
             execution_timeout=None,
             **kwargs,
         ):
+            kc = kwargs.pop("kc", None)
             kwargs = {k: v for k, v in kwargs.items() if k not in ("input_path", "timeout")}
             client = timeouts.notebook_client_class()(  # an asyncio client: time limits work
                 nb_man,
@@ -167,11 +190,8 @@ def register_engine() -> None:
                 stderr_file=stderr_file,
                 **kwargs,
             )
-            try:
-                return client.execute()  # a kernel manager handed in is left running
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
+            client.kc = kc  # the kernel's own client: nbclient connects none and closes none
+            return client.execute()  # a kernel manager handed in is left running
 
     papermill_engines.register(ENGINE, ReusedKernelEngine)
 

@@ -102,7 +102,6 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
     import papermill  # noqa: F401 - imported now, used by every report
 
     from bwklib.build.engine import worker_kernel
-    from bwklib.build.plan import latest_year
     from bwklib.build.render import exporters
 
     def cancelled() -> bool:
@@ -118,10 +117,15 @@ def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
         kernel.wait_ready()
         if cancelled():
             return False
-        if year is None:
-            year = latest_year(Path(data_dir))
         kernel.run(IMPORTS, timeout=120)
-        code = f"from bwklib import views as _views\n_views.load({year!r}, {data_dir!r})"
+        # The kernel finds the latest year itself: this process never imports pandas.
+        which = repr(year) if year is not None else f"_latest(_Path({data_dir!r}))"
+        code = (
+            "from pathlib import Path as _Path\n"
+            "from bwklib import views as _views\n"
+            "from bwklib.build.plan import latest_year as _latest\n"
+            f"_views.load({which}, {data_dir!r})"
+        )
         loaded = kernel.run(code, timeout=120)
         kernel.reset()
         return loaded

@@ -64,3 +64,20 @@ class TestKernelStart:
         assert worker.execute(task, notebooks, str(tmp_path)).ok
         engine._KERNEL.km.shutdown_kernel(now=True)  # as if it died
         assert worker.execute(task, notebooks, str(tmp_path)).ok
+
+
+class TestKernelClient:
+    def test_one_client_for_the_kernels_life_and_no_history(self, task, notebooks, tmp_path):
+        """Every notebook and reset talks through the client that waited for the kernel; the
+        kernel writes nothing into the user's IPython history."""
+        (tmp_path / "notebooks").mkdir()
+        assert worker.execute(task, notebooks, str(tmp_path)).ok
+        kernel = engine._KERNEL
+        client = kernel.kc
+        assert client is not None and client.channels_running
+        assert worker.execute(task, notebooks, str(tmp_path)).ok
+        assert kernel.kc is client and client.channels_running
+        assert kernel.run("assert not get_ipython().history_manager.enabled", timeout=60)
+        assert not kernel.run("assert get_ipython().history_manager.enabled", timeout=60)
+        kernel.stop()
+        assert kernel.kc is None and not client.channels_running
