@@ -28,17 +28,14 @@ def steps(monkeypatch):
 
 
 @pytest.fixture
-def workers(stub_executor):
-    """How often the warm workers were started and stopped (none are).
-
-    Its own patch, undone before `stub_executor`'s: the shared `monkeypatch` is undone last of all,
-    and would put back the stub's `warmup.start` it found, for every later test of the process.
-    """
+def workers(monkeypatch):
+    """How often the warm workers were started and stopped (none are)."""
     count = {"start": 0, "stop": 0}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(warmup, "start", lambda *a, **k: count.__setitem__("start", count["start"] + 1))
-        mp.setattr(warmup, "stop", lambda: count.__setitem__("stop", count["stop"] + 1))
-        yield count
+    monkeypatch.setattr(
+        warmup, "start", lambda *a, **k: count.__setitem__("start", count["start"] + 1)
+    )
+    monkeypatch.setattr(warmup, "stop", lambda: count.__setitem__("stop", count["stop"] + 1))
+    return count
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
