@@ -72,6 +72,8 @@ def warm_pool() -> ProcessPoolExecutor:
         import pytest
 
         pytest.fail(REFUSE)
+    if _WARM is not None and _WARM._broken:  # noqa: SLF001 - a worker died: no later build gets it
+        stop_warm_workers()
     if _WARM is None:
         cancel = warmup._CANCEL  # noqa: SLF001 - new_pool sets it; a run's own pool keeps its own
         try:
