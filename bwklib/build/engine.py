@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 
 from bwklib.build import guard, timeouts
 
@@ -11,6 +12,33 @@ KERNEL = "python3"
 # ~/.ipython history database (a write per cell, megabytes a year, and two kernels writing at once
 # left "history-corrupt" copies there).
 KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+# A warmed kernel imports what the reports import as it starts (bwklib.build.warmup.preload).
+PRELOAD_ARGUMENTS = [
+    "--IPKernelApp.exec_lines=import bwklib.build.warmup as _w; _w.preload(); del _w"
+]
+
+
+def report_kernel_spec():
+    """The kernel every report runs on: this Python, `python -m bwklib.build.kernel`."""
+    from jupyter_client.kernelspec import KernelSpec
+
+    return KernelSpec(
+        argv=[sys.executable, "-m", "bwklib.build.kernel", "-f", "{connection_file}"],
+        display_name="Python 3 (bwk)",
+        language="python",
+        metadata={"debugger": False},
+    )
+
+
+def report_kernel_specs():
+    """A kernelspec manager that knows one kernel, `report_kernel_spec`, whatever the name."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    class ReportKernelSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            return report_kernel_spec()
+
+    return ReportKernelSpecs()
 
 
 class KernelStartError(RuntimeError):
@@ -27,7 +55,7 @@ class WorkerKernel:
     def __init__(self, cwd: str):
         self.cwd, self.km, self.kc, self.ipc_dir, self.owner = cwd, None, None, None, None
 
-    def ensure(self, wait: bool = True) -> None:
+    def ensure(self, wait: bool = True, preload: bool = False) -> None:
         """Start the kernel if it is not running; retry once (papermill kernels can fail to start).
 
         With wait=False the kernel's process is started but not waited for (`wait_ready`): the
@@ -38,7 +66,7 @@ class WorkerKernel:
         self.stop()
         for attempt in (1, 2):
             try:
-                self.start() if wait else self.launch()
+                self.start(preload) if wait else self.launch(preload)
                 return
             except RuntimeError as e:
                 self.stop()
@@ -47,13 +75,16 @@ class WorkerKernel:
                         f"de kernel start niet (na een tweede poging): {e}"
                     ) from e
 
-    def start(self) -> None:
+    def start(self, preload: bool = False) -> None:
         """Start a kernel and wait until it answers."""
-        self.launch()
+        self.launch(preload)
         self.wait_ready()
 
-    def launch(self) -> None:
+    def launch(self, preload: bool = False) -> None:
         """Start a kernel over IPC (no TCP ports to race for) in the notebook folder; do not wait.
+
+        With preload, the kernel imports what the reports import as it starts, before it answers
+        (bwklib.build.warmup.preload): a warmed worker's kernel imports while the worker works.
 
         The kernel dies with this process (guard.kernel_preexec); its sockets and connection file
         live in a folder this process locks, which the next run removes if this one is killed.
@@ -64,12 +95,15 @@ class WorkerKernel:
         self.ipc_dir = str(ipc_dir)
         self.km = KernelManager(
             kernel_name=KERNEL,
+            kernel_spec_manager=report_kernel_specs(),
             transport="ipc",
             ip=str(ipc_dir / "k"),
             connection_file=str(ipc_dir / "kernel.json"),
         )
         self.km.start_kernel(
-            cwd=self.cwd, preexec_fn=guard.kernel_preexec(), extra_arguments=KERNEL_ARGUMENTS
+            cwd=self.cwd,
+            preexec_fn=guard.kernel_preexec(),
+            extra_arguments=KERNEL_ARGUMENTS + (PRELOAD_ARGUMENTS if preload else []),
         )
 
     def wait_ready(self, timeout: float = 120) -> None:
@@ -110,7 +144,13 @@ class WorkerKernel:
         With `charts`, charts whose inputs did not change are read from that folder
         (bwklib.report.chartcache).
         """
-        code = "import matplotlib.pyplot as _plt\n_plt.close('all')\n%reset -f"
+        # pyplot's open figures are closed, without importing pyplot where nothing did
+        code = (
+            "import sys as _sys\n"
+            "if 'matplotlib.pyplot' in _sys.modules:\n"
+            "    _sys.modules['matplotlib.pyplot'].close('all')\n"
+            "%reset -f"
+        )
         if charts is not None:
             code = f"import bwklib.report.chartcache as _cc\n_cc.use({str(charts)!r})\n" + code
         if cwd is not None:
@@ -196,7 +236,7 @@ def register_engine() -> None:
     papermill_engines.register(ENGINE, ReusedKernelEngine)
 
 
-def worker_kernel(cwd: str, wait: bool = True) -> WorkerKernel:
+def worker_kernel(cwd: str, wait: bool = True, preload: bool = False) -> WorkerKernel:
     """This worker's kernel, started on first use and shut down when the worker exits.
 
     wait=False: a kernel that has to be started is not waited for (see `WorkerKernel.ensure`).
@@ -210,5 +250,5 @@ def worker_kernel(cwd: str, wait: bool = True) -> WorkerKernel:
         atexit.register(_KERNEL.stop)
     if _KERNEL.km is None or not _KERNEL.km.is_alive():
         _KERNEL.cwd = cwd  # (re)start it in this folder; a running kernel moves there on reset
-    _KERNEL.ensure(wait)
+    _KERNEL.ensure(wait, preload)
     return _KERNEL
