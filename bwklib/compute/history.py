@@ -36,7 +36,8 @@ def figures_of_year(year: int, data_dir: Path) -> pd.DataFrame:
         if is_partial_year(paths.year_dir(data_dir, year)):
             known = load_known_figures(year, data_dir)
             return known.drop(columns=["_row"]).assign(year=year)
-        return compute_figures(load_year(year, data_dir))
+        # read-only: its scores are computed once for all its scopes, not once per scope
+        return compute_figures(load_year(year, data_dir).read_only())
     except DataError:
         return pd.DataFrame(columns=["year", "scope", "key", "basis", "value", "unit"])
 
