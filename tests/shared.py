@@ -75,11 +75,7 @@ def warm_pool() -> ProcessPoolExecutor:
     if _WARM is not None and _WARM._broken:  # noqa: SLF001 - a worker died: no later build gets it
         stop_warm_workers()
     if _WARM is None:
-        cancel = warmup._CANCEL  # noqa: SLF001 - new_pool sets it; a run's own pool keeps its own
-        try:
-            _WARM = warmup.new_pool(WARM_JOBS)
-        finally:
-            warmup._CANCEL = cancel  # noqa: SLF001
+        _WARM = warmup.new_pool(WARM_JOBS)
         for _ in range(WARM_JOBS):
             _WARM.submit(warmup.warm, str(paths.NOTEBOOK_DIR), 2019, str(paths.DATA_DIR))
     return _WARM
@@ -94,11 +90,7 @@ def warm_workers() -> Iterator[ProcessPoolExecutor]:
     asks for is then the pool's. A stub executor (tests/buildtools.py) with `real` scopes works
     inside: its stubbed reports are written by the warm worker as well.
     """
-    import pytest
-
-    pool = warm_pool()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(warmup, "current", lambda: pool)
+    with warmup.use(warm_pool()) as pool:
         yield pool
 
 

@@ -212,9 +212,6 @@ class TestWarmedRun:
 
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(warmup, "start", start)
-            # the run's stop() leaves its pool's cancel event set in this process, where a later
-            # test's warmup.warm (tests/build/test_kernel.py) would take it for its own
-            mp.setattr(warmup, "_CANCEL", warmup._CANCEL)
             code = main([*args, "--jobs", "1", "--notebook-dir", str(notebooks)])
         err = capsys.readouterr().err
         assert code == 0, err
