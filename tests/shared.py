@@ -102,10 +102,7 @@ def stop_warm_workers() -> None:
         return
     processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(timeout=30)
+    warmup.end_processes(processes)
 
 
 def seed_charts(output_dir: Path, built: Path) -> None:

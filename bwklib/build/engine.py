@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import sys
 
 from bwklib.build import guard, timeouts
@@ -127,7 +130,9 @@ class WorkerKernel:
             connection_file=self.km.connection_file,
             parent=self.km,
         )
-        kc.start_channels()
+        # No heartbeat thread: the kernel manager tells whether the kernel lives, and a thread to
+        # stop (join) at exit is a thread a signal can interrupt mid-join, deadlocking the worker.
+        kc.start_channels(hb=False)
         try:
             run_sync(kc.wait_for_ready)(timeout=timeout)
         except BaseException:
@@ -175,6 +180,19 @@ class WorkerKernel:
             code, store_history=False, timeout=timeout, output_hook=lambda msg: None
         )
         return reply["content"]["status"] == "ok"
+
+    def kill(self) -> None:
+        """Kill the kernel's process at once and remove its IPC files; wait for nothing.
+
+        For a signal handler: no message to the kernel, no client closed, no thread joined (the
+        signal may have come while this process was doing any of that, holding its locks).
+        """
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None:
+            with contextlib.suppress(OSError):
+                os.kill(process.pid, signal.SIGKILL)
+        if self.ipc_dir:
+            shutil.rmtree(self.ipc_dir, ignore_errors=True)
 
     def stop(self) -> None:
         """Shut the kernel down, close its client and remove its IPC files."""

@@ -98,10 +98,22 @@ def stop() -> None:
         cancel.set()  # a worker between two warming steps skips the rest
     processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
     pool.shutdown(wait=False, cancel_futures=True)
+    end_processes(processes)
+
+
+def end_processes(processes, grace: float = 10) -> None:
+    """SIGTERM each process, then SIGKILL whatever still runs after `grace` seconds.
+
+    A worker that does not end (stuck, or ignoring SIGTERM) would otherwise keep this process
+    from exiting: concurrent.futures waits for its pool's processes at exit.
+    """
     for process in processes:
         process.terminate()
     for process in processes:
-        process.join(timeout=30)
+        process.join(timeout=grace)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=grace)
 
 
 def warm(notebook_dir: str, year: int | None, data_dir: str) -> bool:
@@ -200,11 +212,18 @@ def die_with_parent(cancel=None, parent: int | None = None) -> None:
 
 
 def stop_kernel_and_exit(signum, frame) -> None:
-    """Signal handler of a warmed worker: shut its kernel down, then exit at once."""
+    """Signal handler of a warmed worker: kill its kernel, then exit at once.
+
+    Nothing here waits. The signal can come while the worker is shutting its kernel down itself
+    (a pool's workers exit and get SIGTERM from `stop` at the same time); a clean shutdown from
+    the handler then waited for a lock the interrupted one held, for ever, and `bwk run` with it.
+    The kernel would die with the worker anyway (guard.kernel_preexec); killing it first and
+    removing its folder leaves nothing for the next run to clean.
+    """
     from bwklib.build import engine
 
     try:
         if engine._KERNEL is not None:  # noqa: SLF001 - the worker's own kernel
-            engine._KERNEL.stop()  # noqa: SLF001
+            engine._KERNEL.kill()  # noqa: SLF001
     finally:
         os._exit(128 + signum)

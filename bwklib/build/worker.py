@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
 
-from bwklib.build import engine, guard, timeouts
+from bwklib.build import engine, guard, timeouts, warmup
 from bwklib.build.engine import ENGINE, KERNEL, worker_kernel
 from bwklib.build.hooks import checkpoint
 from bwklib.build.plan import AUDIT_SUFFIX, STAKEHOLDER_SUFFIX, Task, TaskResult
@@ -143,10 +143,7 @@ def run_tasks(
         # Taken before shutdown(), which forgets them (and would let them finish their tasks).
         processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
         pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()  # its kernel dies with it (guard.kernel_preexec)
-        for process in processes:
-            process.join(5)
+        warmup.end_processes(processes, grace=5)  # kernels die with them (guard.kernel_preexec)
         guard.remove_stale_kernel_dirs()
         raise
     if own:

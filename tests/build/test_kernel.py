@@ -1,6 +1,9 @@
 """Kernel start-up: a kernel that fails to start is retried once, then reported (not raised)."""
 
+import signal
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from tiny_notebooks import write_tiny_notebooks
@@ -98,3 +101,40 @@ class TestWarmKernel:
         assert kernel.run(same_python + "\nassert sys.modules.get('debugpy') is None", 60)
         kernel.stop()
         assert kernel.kc is None and not client.channels_running
+
+
+# SIGTERM arrives while the worker shuts its kernel down itself (a pool's workers exit and get
+# SIGTERM from warmup.stop at the same moment). That shutdown holds a lock (here: as joining a
+# client thread holds the thread's lock); the handler must kill the kernel and exit without
+# needing it. The handler that shut the kernel down cleanly waited for that lock for ever.
+STUCK_SHUTDOWN = """
+import os, signal, sys, threading
+from bwklib.build import engine, warmup
+signal.signal(signal.SIGTERM, warmup.stop_kernel_and_exit)
+kernel = engine.worker_kernel(sys.argv[1])
+print(kernel.km.provisioner.process.pid, flush=True)
+lock = threading.Lock()
+
+def close_channels():
+    with lock:
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler runs here, with the lock held
+        sum(range(1000))
+
+kernel.kc.stop_channels = close_channels
+kernel.stop()
+"""
+
+
+def test_sigterm_during_a_stuck_shutdown_kills_the_kernel_and_exits(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-c", STUCK_SHUTDOWN, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # only a guard: the old handler waited here for ever
+    )
+    assert proc.returncode == 128 + signal.SIGTERM, proc.stderr
+    kernel_pid = int(proc.stdout.split()[0])
+    assert (
+        not Path(f"/proc/{kernel_pid}").exists()
+        or "Z" in Path(f"/proc/{kernel_pid}/stat").read_text().rsplit(")", 1)[1].split()[:1]
+    )

@@ -7,6 +7,7 @@ for a marker file written at a fixed point of the run (a checkpoint), never for 
 output goes to files, so no process left behind can hold a pipe of the test.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -70,6 +71,22 @@ def setup(data_copy, tmp_path):
     return data_copy, tmp_path / "out", notebooks, markers
 
 
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _end_what_a_failed_test_left():
+    """A test that fails before it kills its run must not leave the run and its kernel behind
+    (one did, for the rest of the day): every run started here is killed, with its session."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 def start(setup, tmp_path, token) -> tuple[subprocess.Popen, Path]:
     data, out, notebooks, markers = setup
     log = tmp_path / "bwk.log"
@@ -86,6 +103,7 @@ def start(setup, tmp_path, token) -> tuple[subprocess.Popen, Path]:
             env=env,
             start_new_session=True,
         )
+    STARTED.append(proc)
     return proc, log
 
 
