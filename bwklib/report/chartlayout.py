@@ -21,21 +21,71 @@ saved chart). Tests check the result with matplotlib's own extents after a full 
 
 from __future__ import annotations
 
+import codecs
 import functools
 import io
 
 import matplotlib
 import matplotlib.text
 from matplotlib import cbook
-from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.lines import TICKLEFT, Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.transforms import ScaledTranslation
 
 EDGE = 4.0  # points between any text and the edge of the figure
 GAP = 2.0  # points between the x label and the legend under it (which has its own pad)
 DPI = 100  # the figure's resolution on screen (matplotlib's default): Agg measures at it
+
+
+class SVGRenderer(RendererSVG):
+    """Matplotlib's SVG renderer, remembering text sizes across charts (and from `measure`).
+
+    Matplotlib keeps text sizes per renderer, and a saved chart has a renderer of its own: every
+    label, tick and legend text would be laid out with FreeType again for each chart.
+    """
+
+    _sizes: dict = {}
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        """Width, height and descent of a text, as RendererSVG measures it (kept per process)."""
+        key = (s, prop.copy(), ismath)  # a copy: FontProperties is mutable, hashed by value
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) > 20000:  # a long-lived kernel: bounded memory
+                self._sizes.clear()
+            size = self._sizes[key] = super().get_text_width_height_descent(s, prop, ismath)
+        return size
+
+
+class Canvas(FigureCanvasAgg):
+    """An Agg canvas (to measure on screen) that saves SVG through `SVGRenderer`."""
+
+    def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_ignored):
+        """As FigureCanvasSVG.print_svg (matplotlib 3.x), with SVGRenderer.
+
+        savefig passes every canvas its colours and orientation; SVG, as matplotlib's own SVG
+        canvas, takes them from the figure (`_ignored`).
+        """
+        with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+            if not cbook.file_requires_unicode(fh):
+                fh = codecs.getwriter("utf-8")(fh)
+            dpi = self.figure.dpi
+            self.figure.dpi = 72
+            width, height = self.figure.get_size_inches()
+            renderer = MixedModeRenderer(
+                self.figure,
+                width,
+                height,
+                dpi,
+                SVGRenderer(width * 72, height * 72, fh, image_dpi=dpi, metadata=metadata),
+                bbox_inches_restore=bbox_inches_restore,
+            )
+            self.figure.draw(renderer)
+            renderer.finalize()
 
 
 @functools.cache
@@ -50,7 +100,7 @@ def _measurers() -> tuple[
     """
     agg = matplotlib.text.Text(0, 0, "", figure=Figure(dpi=DPI))
     svg = matplotlib.text.Text(0, 0, "", figure=Figure(dpi=72))
-    return (agg, RendererAgg(8, 8, DPI)), (svg, RendererSVG(8, 8, io.StringIO()))
+    return (agg, RendererAgg(8, 8, DPI)), (svg, SVGRenderer(8, 8, io.StringIO()))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -115,6 +165,35 @@ def category_labels(ax, y: list[float], labels: list[str]) -> None:
         zorder=2.01,  # as matplotlib's ticks: over the bars
     )
     ax.add_line(ticks)
+
+
+def bars(ax, y, widths, *, left=None, height: float = 0.8, color=None, label=None, **style):
+    """Horizontal bars as `ax.barh` draws them (one Rectangle each), with one data-limit update.
+
+    `barh` updates the axes' data limits per bar through a general (and slow) transform; these
+    bars are in data coordinates, so their extent is added once. Colours: one, or one per bar.
+    The first bar carries the legend label.
+    """
+    n = len(widths)
+    lefts = [0.0] * n if left is None else [float(v) for v in left]
+    colours = color if isinstance(color, list | tuple) else [color] * n
+    corners = []
+    for i, (yi, w, x0, c) in enumerate(zip(y, widths, lefts, colours, strict=True)):
+        w = float(w)
+        rect = Rectangle(
+            (x0, yi - height / 2),
+            w,
+            height,
+            facecolor=c,
+            label=label if i == 0 and label else "_nolegend_",
+            **style,
+        )
+        rect.sticky_edges.x.append(x0)  # as barh: the range starts at the bars' base, no margin
+        ax.add_artist(rect)
+        corners += [(x0, yi - height / 2), (x0 + w, yi + height / 2)]
+    if corners:
+        ax.update_datalim(corners)
+        ax.autoscale_view()
 
 
 def legend_size(legend) -> tuple[float, float]:

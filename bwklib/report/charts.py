@@ -19,7 +19,6 @@ import textwrap
 import matplotlib
 import matplotlib.ticker
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bwklib.report import chartlayout
@@ -65,7 +64,7 @@ def new_figure(height: float, **kwargs):
     Figure at 72 dpi (pixels are points, as in the SVG) with an Agg canvas for anyone measuring it.
     """
     fig = Figure(figsize=(WIDTH, height), dpi=chartlayout.DPI)
-    FigureCanvasAgg(fig)
+    chartlayout.Canvas(fig)
     return fig, fig.add_subplot(**kwargs)
 
 
@@ -216,7 +215,7 @@ def hbar(
     n = len(values)
     fig, ax = new_figure(0.5 * n + 1.0)
     y = list(range(n))[::-1]
-    ax.barh(y, list(values), color=colours or BLUE)
+    chartlayout.bars(ax, y, list(values), color=colours or BLUE)
     chartlayout.category_labels(ax, y, [wrap(lbl) for lbl in labels])
     ax.set_xlabel(xlabel)
     top = max([float(v) for v in values] + [1])
@@ -242,7 +241,9 @@ def achievement_chart(scores: pd.DataFrame, bands: pd.DataFrame, title: str) -> 
     fig, ax = new_figure(0.3 * lines + 0.2 * n + 1.0)
     y = list(range(n))[::-1]
     values = [min(a * 100, 300) for a in scored.achievement]
-    ax.barh(y, values, color=[colour[b] for b in scored.band], edgecolor="#333333", linewidth=0.4)
+    chartlayout.bars(
+        ax, y, values, color=[colour[b] for b in scored.band], edgecolor="#333333", linewidth=0.4
+    )
     chartlayout.category_labels(ax, y, labels)
     for yi, a in zip(y, scored.achievement, strict=True):
         ax.text(min(a * 100, 300) + 4, yi, format_percent(a), va="center", fontsize=SMALL)
@@ -267,7 +268,7 @@ def stacked_by_location(
     left = [0.0] * n
     for i, (loc, name) in enumerate(zip(wide.columns, names, strict=True)):
         vals = [float(v) for v in wide[loc]]
-        ax.barh(y, vals, left=left, color=PALETTE[i % len(PALETTE)], label=name)
+        chartlayout.bars(ax, y, vals, left=left, color=PALETTE[i % len(PALETTE)], label=name)
         left = [a + b for a, b in zip(left, vals, strict=True)]
     top = max(left + [1])
     for yi, total in zip(y, left, strict=True):
@@ -289,8 +290,12 @@ def budget_actual_chart(table: pd.DataFrame, title: str) -> str:
     labels = [wrap(lbl) for lbl in table.chart_label]
     fig, ax = new_figure(0.6 * n + 1.5)
     y = list(range(n))[::-1]
-    ax.barh([v + 0.2 for v in y], list(table.budget), height=0.4, color=GREY, label="Begroting")
-    ax.barh([v - 0.2 for v in y], list(table.actual), height=0.4, color=BLUE, label="Realisatie")
+    chartlayout.bars(
+        ax, [v + 0.2 for v in y], list(table.budget), height=0.4, color=GREY, label="Begroting"
+    )
+    chartlayout.bars(
+        ax, [v - 0.2 for v in y], list(table.actual), height=0.4, color=BLUE, label="Realisatie"
+    )
     chartlayout.category_labels(ax, y, labels)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
     ax.xaxis.set_major_formatter(EURO_TICKS)
@@ -311,7 +316,7 @@ def small_multiples(wide: pd.DataFrame, labels: list[str], names: list[str], tit
         vals = [float(v) for v in wide.iloc[i]]
         fig, ax = new_figure(0.45 * len(vals) + 1.0)
         y = list(range(len(vals)))[::-1]
-        ax.barh(y, vals, color=PALETTE[: len(vals)])
+        chartlayout.bars(ax, y, vals, color=PALETTE[: len(vals)])
         chartlayout.category_labels(ax, y, [wrap(n, 18) for n in names])
         for yi, v in zip(y, vals, strict=True):
             ax.text(v + max(vals + [1]) * 0.02, yi, format_int(v), va="center", fontsize=SMALL)
@@ -364,7 +369,7 @@ def panels(wide: pd.DataFrame, labels: list[str], names: list[str], title: str, 
         total = sum(vals)
         fig, ax = new_figure(0.42 * len(wide) + 1.0)
         y = list(range(len(wide)))[::-1]
-        ax.barh(y, vals, color=PALETTE[i % len(PALETTE)])
+        chartlayout.bars(ax, y, vals, color=PALETTE[i % len(PALETTE)])
         chartlayout.category_labels(ax, y, wrapped)
         for yi, v in zip(y, vals, strict=True):
             share = f" ({format_percent(v / total)})" if total else ""
