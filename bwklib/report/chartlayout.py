@@ -24,6 +24,8 @@ from __future__ import annotations
 import codecs
 import functools
 import io
+import itertools
+import textwrap
 
 import matplotlib
 import matplotlib.text
@@ -34,6 +36,7 @@ from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.lines import TICKLEFT, Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 EDGE = 4.0  # points between any text and the edge of the figure
@@ -240,19 +243,63 @@ def lay_out(fig, ax, pad: float = 0.02) -> None:
         If an annotation is wider than the axes can ever hold (a figure far too narrow).
     """
     fw, fh = fig.get_size_inches() * 72  # points
+    for legend in fig.legends:
+        fit_legend(fig, legend)
+    _place(fig, ax, fw, fh, pad)
+    sized = [
+        a for a in (ax.xaxis, ax.yaxis) if getattr(a.get_major_locator(), "_nbins", 0) == "auto"
+    ]
+    for _ in range(2 if sized else 0):  # automatic ticks depend on the axes' size: again if changed
+        ticks = [tick_labels(a)[1] for a in sized]
+        _place(fig, ax, fw, fh, pad)
+        if [tick_labels(a)[1] for a in sized] == ticks:
+            return
 
+
+def fit_legend(fig, legend) -> None:
+    """A legend under the chart as wide as the figure at most: one column, else wrapped labels."""
+    room = fig.get_size_inches()[0] * 72 - 2 * EDGE
+    legend.set_bbox_to_anchor((0.5, 0.0), transform=fig.transFigure)
+    if legend_size(legend)[0] <= room:
+        return
+    legend.set_ncols(1)
+    texts = legend.get_texts()
+    lines = [t.get_text().replace("\n", " ") for t in texts]
+    for chars in (30, 24, 18, 12, 8):
+        if legend_size(legend)[0] <= room:
+            return
+        for t, line in zip(texts, lines, strict=True):
+            t.set_text(textwrap.fill(line, chars, break_long_words=False) or line)
+
+
+def thin_ticks(axis, lo: float, hi: float, length: float) -> None:
+    """Fewer ticks where an automatic locator's labels would touch (long numbers, narrow axes)."""
+    locator = axis.get_major_locator()
+    if not isinstance(locator, MaxNLocator):
+        return
+    for _ in range(8):
+        locs, texts, size = tick_labels(axis)
+        ends = [
+            ((x - lo) / (hi - lo) * length - w / 2, (x - lo) / (hi - lo) * length + w / 2)
+            for x, t in zip(locs, texts, strict=True)
+            for w in [measure(t, size)[0]]
+        ]
+        if all(b[0] - a[1] >= size / 2 for a, b in itertools.pairwise(ends)) or len(locs) <= 2:
+            return
+        locator.set_params(nbins=max(1, len(locs) - 2))
+
+
+def _place(fig, ax, fw: float, fh: float, pad: float) -> None:
+    """One pass of `lay_out`: margins from the current tick labels, the x range, the position."""
     # Bottom, from the figure's edge up: legend, x label, x tick labels.
     bottom = EDGE
     for legend in fig.legends:  # placed at the bottom centre, its own pad under it
-        box = legend_size(legend)
-        if box[0] > fw - 2 * EDGE and legend._ncols > 1:  # too wide for columns: one
-            legend.set_ncols(1)
-            box = legend_size(legend)
-        legend.set_bbox_to_anchor((0.5, 0.0), transform=fig.transFigure)
-        bottom = legend.borderaxespad * legend._fontsize + box[1] + GAP
+        bottom = legend.borderaxespad * legend._fontsize + legend_size(legend)[1] + GAP
     xlabel = ax.xaxis.label
+    xlabel_w = 0.0
     if xlabel.get_text():
-        bottom += measure(xlabel.get_text(), xlabel.get_fontsize())[1] + ax.xaxis.labelpad
+        xlabel_w, h = measure(xlabel.get_text(), xlabel.get_fontsize())
+        bottom += h + ax.xaxis.labelpad
     locs, texts, size = tick_labels(ax.xaxis)
     bottom += max((measure(t, size)[1] for t in texts), default=0.0) + _tick_space("xtick")
 
@@ -291,8 +338,10 @@ def lay_out(fig, ax, pad: float = 0.02) -> None:
         for t in ax.texts
         if t.get_visible() and t.get_text() and not isinstance(t, CategoryLabel)
     ]
-    right = EDGE
-    for _ in range(3):
+    # The x label is centred under the axes: (fw + left - right) / 2 ± xlabel_w / 2 in the figure.
+    least = max(EDGE, left + xlabel_w + 2 * EDGE - fw)
+    right = least
+    for _ in range(4):
         width = fw - left - right
         room = width * (1 - pad)
         for x, w in notes:
@@ -300,6 +349,7 @@ def lay_out(fig, ax, pad: float = 0.02) -> None:
                 raise ValueError(f"a text of {w:.0f} pt does not fit in axes of {width:.0f} pt")
             hi = max(hi, lo + (x - lo) * width / (room - w))
         ax.set_xlim(lo, hi)
+        thin_ticks(ax.xaxis, lo, hi, width)
         locs, texts, size = tick_labels(ax.xaxis)
         over = max(
             (
@@ -308,7 +358,7 @@ def lay_out(fig, ax, pad: float = 0.02) -> None:
             ),
             default=0.0,
         )
-        needed = EDGE + max(0.0, over)
+        needed = max(least, EDGE + over)
         if needed <= right:
             break
         right = needed
