@@ -142,12 +142,13 @@ def build_2019(out: Path) -> tuple:
 
 
 @pytest.fixture
-def stub_executor():
+def stub_executor(monkeypatch):
     """Build reports without kernels in this test.
 
     `stub_executor(fail={...})` fails some scopes; `stub_executor(real={...})` executes those
-    notebooks for real (mark the test `build`) and stubs the rest.
+    notebooks for real (mark the test `build`) and stubs the rest. The stubs go through the test's
+    own `monkeypatch`: a second MonkeyPatch undone before it would let the test's later patches
+    of the same names restore a stub for every test after it.
     """
-    with pytest.MonkeyPatch.context() as mp:
-        use_stub(mp)
-        yield lambda fail=(), real=(): use_stub(mp, fail, real)
+    use_stub(monkeypatch)
+    return lambda fail=(), real=(): use_stub(monkeypatch, fail, real)

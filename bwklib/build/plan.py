@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bwklib import paths
 from bwklib.errors import RunError
-from bwklib.inputs.loading import YearData, complete_years
+
+if TYPE_CHECKING:  # the workers import Task and TaskResult from here, and need no pandas
+    from bwklib.inputs.loading import YearData
 
 STAKEHOLDER_SUFFIX = ""
 AUDIT_SUFFIX = paths.AUDIT_SUFFIX
@@ -71,6 +74,8 @@ def plan(data: YearData, notebook_dir: Path | None = None) -> list[Task]:
 
 def latest_year(data_dir: Path) -> int:
     """The most recent year whose data is complete (a year just begun with new-year is skipped)."""
+    from bwklib.inputs.loading import complete_years
+
     years = complete_years(data_dir)
     if not years:
         raise RunError(f"geen volledige jaarmap gevonden in {data_dir}")

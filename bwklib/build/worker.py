@@ -59,6 +59,7 @@ def execute(
                 request_save_on_cell_execute=False,  # write the notebook once, at the end
                 engine_name=ENGINE,
                 km=kernel.km,
+                kc=kernel.kc,
                 timeout_func=clock.remaining,
             )
     except CellTimeoutError:

@@ -1,5 +1,7 @@
 """Kernel start-up: a kernel that fails to start is retried once, then reported (not raised)."""
 
+import sys
+
 import pytest
 from tiny_notebooks import write_tiny_notebooks
 
@@ -34,11 +36,11 @@ def flaky_start(monkeypatch, failures: int):
     calls = []
     real = engine.WorkerKernel.start
 
-    def start(self):
+    def start(self, preload=False):
         calls.append(1)
         if len(calls) <= failures:
             raise RuntimeError("Kernel didn't respond in 60 seconds")
-        real(self)
+        real(self, preload)
 
     monkeypatch.setattr(engine.WorkerKernel, "start", start)
     return calls
@@ -64,3 +66,35 @@ class TestKernelStart:
         assert worker.execute(task, notebooks, str(tmp_path)).ok
         engine._KERNEL.km.shutdown_kernel(now=True)  # as if it died
         assert worker.execute(task, notebooks, str(tmp_path)).ok
+
+
+class TestWarmKernel:
+    def test_warmed_then_every_notebook_through_its_one_client(self, task, notebooks, tmp_path):
+        """The warm-up's kernel imports the reports' modules as it starts (warmup.preload),
+        loads the year and is reset; every notebook and reset then talks through the client that
+        waited for it. The kernel is bwk's own (this Python, no debugpy) and keeps no IPython
+        history; stop() closes the client."""
+        from bwklib import paths
+        from bwklib.build import warmup
+
+        assert warmup.warm(str(paths.NOTEBOOK_DIR), 2019, str(paths.DATA_DIR))
+        kernel = engine._KERNEL
+        client = kernel.kc
+        warmed = (
+            "import gc, sys\n"
+            "assert {'pandas', 'matplotlib', 'bwklib.report.views', 'bwklib.report.charts'}"
+            " <= set(sys.modules)\n"
+            "assert gc.get_freeze_count() > 10_000\n"
+            "assert '_w' not in dir() and '_views' not in dir()"  # reset after the warm-up
+        )
+        assert kernel.run(warmed, timeout=60)
+        (tmp_path / "notebooks").mkdir()
+        for _ in range(2):
+            assert worker.execute(task, notebooks, str(tmp_path)).ok
+            assert engine._KERNEL is kernel and kernel.kc is client and client.channels_running
+        assert kernel.run("assert not get_ipython().history_manager.enabled", timeout=60)
+        assert not kernel.run("assert get_ipython().history_manager.enabled", timeout=60)
+        same_python = f"import sys\nassert sys.executable == {sys.executable!r}"
+        assert kernel.run(same_python + "\nassert sys.modules.get('debugpy') is None", 60)
+        kernel.stop()
+        assert kernel.kc is None and not client.channels_running

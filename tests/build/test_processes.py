@@ -125,7 +125,7 @@ class TestKilledRun:
         wait_for(setup[3] / "kernel-ready", proc, log)
         running = processes_with(token)
         assert proc.pid in running
-        assert any("ipykernel" in cmd for cmd in running.values()), running
+        assert any("-m bwklib.build.kernel " in cmd for cmd in running.values()), running
         folders = {
             Path(m.group(1)).parent
             for cmd in running.values()
