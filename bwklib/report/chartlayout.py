@@ -216,7 +216,8 @@ def tick_labels(axis) -> tuple[list[float], list[str], float]:
     eps = (hi - lo) * 1e-10
     locs = [float(v) for v in axis.get_majorticklocs() if lo - eps <= v <= hi + eps]
     texts = axis.get_major_formatter().format_ticks(locs)
-    size = axis.get_major_ticks()[0].label1.get_fontsize() if locs else 0.0
+    # The labels' size as matplotlib's get_tick_space reads it, without making a Tick (costly).
+    size = axis._get_tick_label_size(axis.axis_name) if locs else 0.0
     return locs, [t for t in texts], size
 
 
@@ -243,33 +244,38 @@ def lay_out(fig, ax, pad: float = 0.02) -> None:
         If an annotation is wider than the axes can ever hold (a figure far too narrow).
     """
     fw, fh = fig.get_size_inches() * 72  # points
-    for legend in fig.legends:
-        fit_legend(fig, legend)
-    _place(fig, ax, fw, fh, pad)
+    # The legend (matplotlib allows several, these charts have one at most) under the chart.
+    under = sum(fit_legend(fig, legend) for legend in fig.legends)
+    _place(fig, ax, fw, fh, pad, under)
     sized = [
         a for a in (ax.xaxis, ax.yaxis) if getattr(a.get_major_locator(), "_nbins", 0) == "auto"
     ]
     for _ in range(2 if sized else 0):  # automatic ticks depend on the axes' size: again if changed
         ticks = [tick_labels(a)[1] for a in sized]
-        _place(fig, ax, fw, fh, pad)
+        _place(fig, ax, fw, fh, pad, under)
         if [tick_labels(a)[1] for a in sized] == ticks:
             return
 
 
-def fit_legend(fig, legend) -> None:
-    """A legend under the chart as wide as the figure at most: one column, else wrapped labels."""
+def fit_legend(fig, legend) -> float:
+    """Place a legend at the bottom centre, as wide as the figure at most: one column, else wrapped
+    labels. Returns the height in points it takes from the bottom (its own pad under it included).
+    """
     room = fig.get_size_inches()[0] * 72 - 2 * EDGE
     legend.set_bbox_to_anchor((0.5, 0.0), transform=fig.transFigure)
-    if legend_size(legend)[0] <= room:
-        return
-    legend.set_ncols(1)
-    texts = legend.get_texts()
-    lines = [t.get_text().replace("\n", " ") for t in texts]
-    for chars in (30, 24, 18, 12, 8):
-        if legend_size(legend)[0] <= room:
-            return
-        for t, line in zip(texts, lines, strict=True):
-            t.set_text(textwrap.fill(line, chars, break_long_words=False) or line)
+    size = legend_size(legend)
+    if size[0] > room:
+        legend.set_ncols(1)
+        texts = legend.get_texts()
+        lines = [t.get_text().replace("\n", " ") for t in texts]
+        for chars in (30, 24, 18, 12, 8):
+            size = legend_size(legend)
+            if size[0] <= room:
+                break
+            for t, line in zip(texts, lines, strict=True):
+                t.set_text(textwrap.fill(line, chars, break_long_words=False) or line)
+        size = legend_size(legend)
+    return legend.borderaxespad * legend._fontsize + size[1]
 
 
 def thin_ticks(axis, lo: float, hi: float, length: float) -> None:
@@ -289,12 +295,13 @@ def thin_ticks(axis, lo: float, hi: float, length: float) -> None:
         locator.set_params(nbins=max(1, len(locs) - 2))
 
 
-def _place(fig, ax, fw: float, fh: float, pad: float) -> None:
-    """One pass of `lay_out`: margins from the current tick labels, the x range, the position."""
+def _place(fig, ax, fw: float, fh: float, pad: float, under: float) -> None:
+    """One pass of `lay_out`: margins from the current tick labels, the x range, the position.
+
+    `under` is the height of the legend under the chart (points; 0 without one).
+    """
     # Bottom, from the figure's edge up: legend, x label, x tick labels.
-    bottom = EDGE
-    for legend in fig.legends:  # placed at the bottom centre, its own pad under it
-        bottom = legend.borderaxespad * legend._fontsize + legend_size(legend)[1] + GAP
+    bottom = under + GAP if under else EDGE
     xlabel = ax.xaxis.label
     xlabel_w = 0.0
     if xlabel.get_text():
