@@ -3,7 +3,9 @@
 - `data2019`, `data_copy`: the shipped 2019 data, loaded once; a writable copy of data/.
 - `built2019`: ONE real `bwk run` of the shipped 2019 data per session (also across the workers of
   pytest-xdist), shared by every test that only reads the published output. Tests that change output work on a copy (`shutil.copytree`);
-  the fixture checks at the end of the session that nobody wrote into it.
+  the fixture checks at the end of the session that nobody wrote into it. It is built on the test
+  process's warm workers (`shared.warm_workers`, stopped in `pytest_sessionfinish`) and draws every
+  chart itself (its .bwk-charts seeds other builds of the same data: `shared.seed_charts`).
 - `stub_executor` (and `buildtools.stubbed()` for wider-scoped fixtures): build without
   kernels, for tests of the cache, publish and fault logic around the notebooks.
 - Tiers: tests that execute notebooks are marked `build` (every test using `built2019` is marked
@@ -16,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import shared
 from buildtools import tree_digest, use_stub
-from shared import once
+from shared import once, stop_warm_workers, warm_workers
 
 from bwklib import paths
 from bwklib.inputs.loading import load_year
@@ -30,6 +33,10 @@ def pytest_configure(config):
     from bwklib.build.lean import skip_optional_imports
 
     skip_optional_imports()  # as bwk's own processes do: a second less per test process
+
+
+def pytest_sessionfinish(session):
+    stop_warm_workers()  # the warm workers of tests/shared.py, if this process started them
 
 
 def pytest_addoption(parser):
@@ -73,6 +80,7 @@ def _no_notebooks_in_the_fast_tier(request):
             return super().submit(fn, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(shared, "REFUSE", message)  # its warm workers' kernels start in other processes
         mp.setattr(engine.WorkerKernel, "start", refuse)
         mp.setattr(engine.WorkerKernel, "launch", refuse)
         mp.setattr(worker, "ProcessPoolExecutor", Pool)
@@ -136,7 +144,8 @@ def build_2019(out: Path) -> tuple:
     from bwklib.build.pipeline import run
 
     lines: list[str] = []
-    summary = run(2019, output_dir=out, jobs=2, progress=lines.append)
+    with warm_workers():  # the build is the means here: test_fastpath and the CLI tests start cold
+        summary = run(2019, output_dir=out, jobs=2, progress=lines.append)
     assert not summary.failures, "\n".join(lines)
     return summary, lines
 

@@ -17,7 +17,7 @@ import pytest
 import zuidoost
 from buildtools import stubbed
 from inprocess import report_html
-from shared import once
+from shared import once, warm_workers
 
 from bwklib import paths
 from bwklib.build.pipeline import run
@@ -198,13 +198,16 @@ def make_years(root):
     fill(folder / "invoer-2022.xlsx", locs, entries[2022])
     cli(data, "import", str(folder / "invoer-2022.xlsx"))
 
-    # Exports are real; only 2022's reports that the tests read execute notebooks, on one worker
-    # (one kernel: a second would cost more to start than it saves). Utrecht's reports of 2020 and
-    # 2021 are read from their notebook run in this process (tests/inprocess.py).
-    read = {2020: set(), 2021: set(), 2022: {"top", REGION}}
+    # Exports are real; only 2022's reports that the tests read execute notebooks, on the test
+    # process's warm workers (tests/shared.py). Utrecht's reports of 2020 and 2021 are read from
+    # their notebook run in this process (tests/inprocess.py).
     for year in YEARS:
-        with stubbed(real=read[year]):
-            summary = run(year, data, out, jobs=1, progress=lambda s: None)
+        if year == 2022:
+            with stubbed(real={"top", REGION}), warm_workers():
+                summary = run(year, data, out, jobs=1, progress=lambda s: None)
+        else:
+            with stubbed():
+                summary = run(year, data, out, jobs=1, progress=lambda s: None)
         assert not summary.failures, [f.error for f in summary.failures]
     return entries
 

@@ -57,7 +57,7 @@ def export_year(year: int, data_dir: Path, output_dir: Path) -> list[Path]:
         try:
             staging.chmod(0o755)
             inputs = snapshot.take(data_dir, year, staging / snapshot.SNAPSHOT)
-            data = inputs.load(year)
+            data = inputs.load(year).read_only()  # scores computed once, not once per scope
             checkpoint("snapshot-taken")
             fresh = staging / ".bwk-exports"
             written = [p.relative_to(fresh).as_posix() for p in write_exports(data, fresh)]

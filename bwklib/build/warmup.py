@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
 
 from bwklib.build.hooks import checkpoint
 
-_POOL: ProcessPoolExecutor | None = None
-_CANCEL = None  # a multiprocessing Event: set when the pool is stopped, seen by warming workers
+_POOL: ProcessPoolExecutor | None = None  # the pool `start` started (its cancel event below)
+_POOL_CANCEL = None  # a multiprocessing Event: set when that pool is stopped
+_LENT: ProcessPoolExecutor | None = None  # a pool lent for a while (`use`); its owner stops it
+_CANCEL = None  # in a worker: its pool's cancel event, seen between the warming steps
 _PARENT = None  # in a worker: the pid of the process that started the pool
 
 
@@ -32,37 +36,52 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def new_pool(jobs: int) -> ProcessPoolExecutor:
+def new_pool(jobs: int, cancel=None) -> ProcessPoolExecutor:
     """A pool of `jobs` worker processes, spawned as bwklib.build.worker.run_tasks spawns its own.
 
     Its initializer imports the worker module in the worker, not here: this process has not
-    imported pandas yet.
+    imported pandas yet. `cancel` (a spawn-context Event; default a new one nobody sets): once
+    set, a worker still warming up skips the rest.
     """
-    global _CANCEL
     context = get_context("spawn")
-    _CANCEL = context.Event()
     return ProcessPoolExecutor(
         max_workers=max(1, jobs),
         mp_context=context,
         initializer=die_with_parent,
-        initargs=(_CANCEL, os.getpid()),
+        initargs=(cancel if cancel is not None else context.Event(), os.getpid()),
     )
 
 
 def start(jobs: int | None, notebook_dir: Path, year: int | None, data_dir: Path) -> None:
     """Start the pool `run_tasks` will use and warm every worker (year None: the latest)."""
-    global _POOL
+    global _POOL, _POOL_CANCEL
     stop()
     jobs = jobs or default_jobs()
-    _POOL = new_pool(jobs)
+    _POOL_CANCEL = get_context("spawn").Event()
+    _POOL = new_pool(jobs, _POOL_CANCEL)
     for _ in range(jobs):
         _POOL.submit(warm, str(Path(notebook_dir).resolve()), year, str(Path(data_dir).resolve()))
     checkpoint("workers-starting")  # tests: the workers are being spawned now
 
 
 def current() -> ProcessPoolExecutor | None:
-    """The pool started by `start`, if any (its owner stops it)."""
-    return _POOL
+    """The pool runs build on: one lent with `use`, else the one `start` started, if any."""
+    return _LENT if _LENT is not None else _POOL
+
+
+@contextmanager
+def use(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
+    """Within the block, runs build on `pool` (warm workers of its owner, who stops them).
+
+    `stop` leaves a lent pool alone. The tests build their fixtures this way on warm workers
+    kept for the whole test session.
+    """
+    global _LENT
+    previous, _LENT = _LENT, pool
+    try:
+        yield pool
+    finally:
+        _LENT = previous
 
 
 def stop() -> None:
@@ -71,12 +90,12 @@ def stop() -> None:
     Each warmed worker ends its kernel when it gets SIGTERM (`stop_kernel_and_exit`), so nothing
     waits for a kernel that is still starting, and nothing is left running.
     """
-    global _POOL
-    pool, _POOL = _POOL, None
+    global _POOL, _POOL_CANCEL
+    pool, cancel, _POOL, _POOL_CANCEL = _POOL, _POOL_CANCEL, None, None
     if pool is None:
         return
-    if _CANCEL is not None:
-        _CANCEL.set()  # a worker between two warming steps skips the rest
+    if cancel is not None:
+        cancel.set()  # a worker between two warming steps skips the rest
     processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:

@@ -23,20 +23,29 @@ from bwklib.inputs.loading import (
     load_known_figures,
     load_year,
 )
+from bwklib.inputs.memo import content_key
 
 
-@cache
 def figures_of_year(year: int, data_dir: Path) -> pd.DataFrame:
     """All figures of a year: recomputed for a complete year, as recorded for a partial one.
 
     A year whose data does not validate contributes no figures (each is shown as unknown); `bwk run`
-    of that year names its problems.
+    of that year names its problems. Kept per content, as `bwklib.inputs.memo` keeps a year: the
+    key holds the SHA-256 of every file under the data folder, so a kernel that stays
+    (`bwk run --watch`, whose snapshot folder keeps its name) computes an edited earlier year anew.
     """
+    return _figures_of_year(content_key(year, data_dir))
+
+
+@cache
+def _figures_of_year(key: tuple) -> pd.DataFrame:
+    year, data_dir = key[0], Path(key[1])
     try:
         if is_partial_year(paths.year_dir(data_dir, year)):
             known = load_known_figures(year, data_dir)
             return known.drop(columns=["_row"]).assign(year=year)
-        return compute_figures(load_year(year, data_dir))
+        # read-only: its scores are computed once for all its scopes, not once per scope
+        return compute_figures(load_year(year, data_dir).read_only())
     except DataError:
         return pd.DataFrame(columns=["year", "scope", "key", "basis", "value", "unit"])
 

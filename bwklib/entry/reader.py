@@ -137,16 +137,12 @@ def keep(row: SheetRow, sheet: Sheet, package: dict, unregistered: set[str]) -> 
     return not (sheet.resource in PER_LOCATION_TABLES and row.texts.get("location") in unregistered)
 
 
-def numbered_csv(names: list[str], rows: list[SheetRow]) -> str:
-    """CSV text in which record n is sheet row n (skipped rows are blank), for parse_table."""
+def numbered_rows(names: list[str], rows: list[SheetRow]) -> tuple[str, list[int]]:
+    """CSV text of the rows from row 2 in sheet order, and the sheet row number of each record, for
+    parse_table (a million empty rows under a stray cell are not written out and read back)."""
     by_number = {r.number: r for r in rows}
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(names)
-    for n in range(2, max(by_number, default=1) + 1):
-        row = by_number.get(n)
-        writer.writerow([neutralise(row.texts.get(x, "")) for x in names] if row else [])
-    return buf.getvalue()
+    numbers = sorted(n for n in by_number if n >= 2)
+    return csv_text(names, [by_number[n] for n in numbers]), numbers
 
 
 def csv_text(names: list[str], rows: list[SheetRow]) -> str:
@@ -181,7 +177,8 @@ def parse_rows(rows, sheet: Sheet, package: dict, label: str, problems: list[Pro
     resource = package[sheet.resource]
     names = [f["name"] for f in resource["schema"]["fields"]]
     found: list[Problem] = []
-    parsed = parse_table(numbered_csv(names, rows), resource, label, found)
+    text, numbers = numbered_rows(names, rows)
+    parsed = parse_table(text, resource, label, found, numbers)
     flagged = {(r.number, sheet.columns[f]) for r in rows for f in r.flagged}
     for p in found:
         column = headers(p.column, sheet)

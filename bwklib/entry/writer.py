@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, Protection
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -179,23 +181,31 @@ def write_header(ws, columns: list[tuple[str | None, str]]) -> None:
 
 
 def write_cells(ws, columns, specs, rows, labels, last: int) -> None:
-    """Data cells: prefilled values, unlocked (except the info column), text or number format."""
+    """Data cells: prefilled values, unlocked (except the info column), text or number format; a
+    cell copies the style ids of the first of its kind (column, prefilled or not), which is faster."""
     for col, (name, _) in enumerate(columns, start=1):
         spec = specs.get(name, {"type": "string"})
         number_format = "0" if spec["type"] in ("integer", "number") else "@"
+        styled: dict[bool, StyleArray] = {}  # prefilled or not -> the style of such a cell
         for row in range(2, last + 1):
             values = rows[row - 2] if row - 2 < len(rows) else None
             cell = ws.cell(row, col)
-            cell.number_format = number_format
+            if bool(values) in styled:
+                cell._style = copy(styled[bool(values)])
+            else:
+                cell.number_format = number_format
+                if name is None:
+                    cell.font = Font(italic=True, color="595959")
+                    cell.fill = INFO_FILL
+                else:
+                    cell.protection = Protection(locked=False)
+                    if values:
+                        cell.fill = INPUT_FILL
+                styled[bool(values)] = copy(cell._style)
             if name is None:
                 cell.value = labels[row - 2] if values else None
-                cell.font = Font(italic=True, color="595959")
-                cell.fill = INFO_FILL
-                continue
-            cell.protection = Protection(locked=False)
-            if values:
+            elif values:
                 cell.value = shown_value(values.get(name))
-                cell.fill = INPUT_FILL
 
 
 def text_only(wb: Workbook) -> None:

@@ -185,14 +185,15 @@ def check_foreign_keys(data: YearData, problems: list[Problem]) -> None:
             if ref["resource"] not in data.tables:
                 continue
             known = set(data[ref["resource"]][ref["fields"][0]])
-            for _, row in data[name].iterrows():
-                if row[col] not in known and row[col] != "":  # empty: optional, e.g. every region
+            table = data[name]
+            for number, value in zip(table["_row"].tolist(), table[col].tolist(), strict=True):
+                if value not in known and value != "":  # empty: optional, e.g. every region
                     problems.append(
                         Problem(
                             display(data.path(name)),
-                            int(row["_row"]),
+                            int(number),
                             col,
-                            row[col],
+                            value,
                             f"onbekend; verwacht een van de waarden in {ref['resource']}.csv: "
                             + ", ".join(sorted(map(str, known))),
                         )

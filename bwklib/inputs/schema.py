@@ -280,12 +280,19 @@ def csv_records(text: str, shown: str, problems: list[Problem]) -> list[list[str
         csv.field_size_limit(limit)
 
 
-def parse_table(text: str, resource: dict, shown: str, problems: list[Problem]) -> list[dict]:
+def parse_table(
+    text: str,
+    resource: dict,
+    shown: str,
+    problems: list[Problem],
+    numbers: list[int] | None = None,
+) -> list[dict]:
     """Check header, row shape, cell types and the primary key of one CSV text.
 
     A field marked `optionalColumn` in the schema (the `region` of the definition files) may be left
     out of the header, and trailing cells of such fields may be left out of a row; they then read
-    as empty.
+    as empty. The row numbers in problems and in `_row` count the records from 2 (the header is 1),
+    or are `numbers`, one for each record after the header (the sheet rows of a workbook's table).
     """
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
@@ -319,7 +326,8 @@ def parse_table(text: str, resource: dict, shown: str, problems: list[Problem]) 
     specs = {f["name"]: f for f in fields}
     rows, seen = [], {}
     key = resource["schema"].get("primaryKey", [])
-    for number, cells in enumerate(reader, start=2):
+    numbered = enumerate(reader, start=2) if numbers is None else zip(numbers, reader, strict=True)
+    for number, cells in numbered:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) < len(header) and all(

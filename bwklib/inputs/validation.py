@@ -161,6 +161,7 @@ def check_finance_complete(data, problems: list[Problem]) -> None:
 def check_results_parse(data, problems: list[Problem]) -> None:
     """Every result and target is a known kind, and a scoring rule covers each pair of kinds."""
     rules = data["scoring_rules"]
+    found: dict[tuple[str, str], str | None] = {}  # (target kind, result kind) -> rule_for's error
     for row in data["results"].itertuples():
         kinds = {}
         for column in ("result", "target"):
@@ -177,9 +178,14 @@ def check_results_parse(data, problems: list[Problem]) -> None:
                     )
                 )
         if len(kinds) == 2:
-            try:
-                rule_for(kinds["target"], kinds["result"], rules)
-            except ValueError as e:
+            pair = (kinds["target"], kinds["result"])
+            if pair not in found:  # a few pairs among many rows: each looked up once
+                try:
+                    rule_for(*pair, rules)
+                    found[pair] = None
+                except ValueError as e:
+                    found[pair] = str(e)
+            if (error := found[pair]) is not None:
                 problems.append(
                     Problem(
                         where(data, "results"),
@@ -187,7 +193,7 @@ def check_results_parse(data, problems: list[Problem]) -> None:
                         "result",
                         row.result,
                         f"verwacht een realisatie die past bij de streefwaarde '{row.target}' "
-                        f"({KIND_NL[kinds['target']]}), niet {KIND_NL[kinds['result']]}; of: {e}",
+                        f"({KIND_NL[kinds['target']]}), niet {KIND_NL[kinds['result']]}; of: {error}",
                     )
                 )
 

@@ -53,11 +53,7 @@ class TestWheel:
         names = set(zipfile.ZipFile(wheel).namelist())
         package = paths.PACKAGE_DIR
         for path in package.rglob("*"):
-            if (
-                path.is_file()
-                and path.suffix in (".py", ".j2", ".json")
-                and "__pycache__" not in path.parts
-            ):
+            if path.is_file() and "__pycache__" not in path.parts:  # .py, templates, css, json
                 rel = "bwklib/" + path.relative_to(package).as_posix()
                 assert rel in names, f"{rel} is missing from the wheel"
 
@@ -65,9 +61,14 @@ class TestWheel:
     def test_installed_in_a_fresh_environment_builds_2019(self, wheel, built2019, tmp_path):
         """A new virtual environment gets bwk from the wheel (the dependencies come from this
         environment's site-packages, so no index is needed); in a folder holding data/, notebooks/
-        and a copy of the session's 2019 output, the installed `bwk run` builds one report of each
-        notebook (de-klop, utrecht: left out of the copy's cache manifest) on the new environment's
-        kernel, reuses the others and publishes the complete year."""
+        and a copy of the session's 2019 output, the installed `bwk run` builds de-klop's report
+        (left out of the copy's cache manifest) on the new environment's kernel, reuses the others
+        and publishes the complete year.
+
+        One report: what a wheel can lack is a module or a data file of bwklib (every one is
+        checked above), and any report reads the template, its stylesheet and the exporters; the
+        region notebook would add no file of the wheel, only four seconds of drawing (the shared
+        build and the second region's execute it)."""
         venv = tmp_path / "venv"
         log = tmp_path / "install.log"
         sh(sys.executable, "-m", "venv", "--without-pip", venv, log=log)
@@ -99,7 +100,7 @@ class TestWheel:
         shutil.copytree(built2019.year, project / "output" / "2019")
         manifest = project / "output" / "2019" / ".bwk-manifest.json"
         keys = json.loads(manifest.read_text(encoding="utf-8"))
-        rebuilt = ["de-klop", "utrecht"]
+        rebuilt = ["de-klop"]
         for scope in rebuilt:
             del keys[scope]
             for name in paths.report_files(scope):
@@ -127,7 +128,8 @@ class TestWheel:
             log=log,
         )
         said = log.read_text(encoding="utf-8")
-        assert "Ongewijzigd, hergebruikt: top, hart-voor-leidsche-rijn, de-verbinding" in said, said
+        reused = "top, hart-voor-leidsche-rijn, de-verbinding, utrecht"
+        assert f"Ongewijzigd, hergebruikt: {reused}" in said, said
         for scope in rebuilt:
             assert f" {scope}: klaar" in said, said
         year = project / "output" / "2019"

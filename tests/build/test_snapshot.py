@@ -8,6 +8,7 @@ import os
 import re
 
 import pytest
+from shared import warm_workers
 from tiny_notebooks import write_tiny_notebooks
 
 from bwklib.build import hooks, snapshot
@@ -145,7 +146,8 @@ class TestRunDuringAnEdit:
             return reused[0].split(": ", 1)[1].split(", ") if reused else []
 
         stub_executor(real={"utrecht"})
-        build()
+        with warm_workers():  # a kernel of the test process's warm workers (tests/shared.py)
+            build()
         year = out / "2019"
         # everything from the bytes at the start of the run, none from the edit
         assert shown_klussen(year, "utrecht") == 103 and stub_klussen(year) == 103

@@ -1,9 +1,9 @@
 """Checks: published figures against their recomputation."""
 
 import pytest
+from computed import checks_of, figures_of
 
 from bwklib.compute.checks import compare, compute_checks, figure_label
-from bwklib.compute.figures import compute_figures
 
 
 class TestCompare:
@@ -26,9 +26,9 @@ class TestCompare:
         assert compare(33, 0.3342, "percent")[1] == pytest.approx(33.42)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def checks(data2019):
-    return compute_checks(data2019, compute_figures(data2019))
+    return checks_of(data2019)
 
 
 class TestComputeChecks:
@@ -54,7 +54,7 @@ class TestComputeChecks:
         table.frame = data2019["published"].copy()
         table.frame.loc[0, "reported"] = 1
         broken.tables["published"] = table
-        result = compute_checks(broken, compute_figures(data2019))
+        result = compute_checks(broken, figures_of(data2019))
         assert result.loc[0, "status"] == "differs"
 
 

@@ -1,15 +1,14 @@
 """Claims stated as approximations, ranges or comparisons, checked as such; differs notes name a cause."""
 
 import pytest
+from computed import checks_of
 
-from bwklib.compute.checks import compute_checks
 from bwklib.compute.claims import holds
-from bwklib.compute.figures import compute_figures
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def checks(data2019):
-    return compute_checks(data2019, compute_figures(data2019))
+    return checks_of(data2019)
 
 
 def row(checks, scope, figure, where=""):

@@ -46,6 +46,20 @@ class TestComparison:
         assert t.loc["sroi_share", "change"] == 0
         assert figures_of_year(2019, data.data_dir).year.unique().tolist() == [2019]
 
+    def test_an_earlier_year_edited_is_read_anew(self, data_copy):
+        """A kernel that stays (bwk run --watch) sees an edit of an earlier year: the figures are
+        kept per content of the data folder, not per folder name."""
+        known = data_copy / "2018" / "known_figures.csv"
+
+        def participants() -> float:
+            t = figures_of_year(2018, data_copy).set_index(["scope", "key"])
+            return t.loc[("hart-voor-leidsche-rijn", "generic:deelnemers"), "value"]
+
+        assert participants() == 490
+        text = known.read_text(encoding="utf-8")
+        known.write_text(text.replace(",actual,490,", ",actual,491,", 1), encoding="utf-8")
+        assert participants() == 491
+
 
 class TestTrend:
     def test_three_years_give_a_trend_chart(self, data_copy):

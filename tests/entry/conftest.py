@@ -1,4 +1,5 @@
-"""Fixtures of the workbook tests: a 2020 begun from the shipped data, its workbook filled."""
+"""Fixtures of the workbook tests: a 2020 begun from the shipped data, its workbook filled (with
+few spare rows: tests/entry/workbooks.py)."""
 
 import csv
 import shutil
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from workbooks import few_spare_rows
 
 from bwklib import paths
 from bwklib.entry.newyear import new_year
@@ -49,7 +51,8 @@ def book_template(tmp_path_factory) -> Path:
     """A data folder with 2020 begun from 2019 and its workbook filled with the 2019 figures."""
     data = tmp_path_factory.mktemp("book") / "data"
     shutil.copytree(paths.DATA_DIR, data)
-    book = new_year(2020, data)
+    with few_spare_rows():
+        book = new_year(2020, data)
     fill_from_csv(book, data / "2019")
     return data
 

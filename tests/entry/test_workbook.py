@@ -12,14 +12,23 @@ from pathlib import Path
 import openpyxl
 import pytest
 from inprocess import report_html
-from workbooks import loaded, set_cells
+from workbooks import SPARE, few_spare_rows, loaded, set_cells
 
 from bwklib import paths
 from bwklib.cli import main
 from bwklib.entry.importer import check_workbook, import_workbook, pending_workbook, relabel
 from bwklib.entry.newyear import new_year
 from bwklib.entry.reader import Entry, SheetRow, cell_text
-from bwklib.entry.sheets import INFO_HEADER, LISTS, NO, SHEET_OF, SHEETS, YES, primary_key
+from bwklib.entry.sheets import (
+    INFO_HEADER,
+    LISTS,
+    NO,
+    SHEET_OF,
+    SHEETS,
+    SPARE_ROWS,
+    YES,
+    primary_key,
+)
 from bwklib.errors import DataError, Problem, display
 from bwklib.formulas import restore
 from bwklib.inputs.schema import datapackage
@@ -126,12 +135,15 @@ def cli(data: Path, capsys, *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory):
-    """Built once: a data folder with 2020 just created, and one with its workbook filled."""
+    """Built once: a data folder with 2020 just created, and one with its workbook filled (written
+    with few spare rows, which the tests that edit it do not need: tests/entry/workbooks.py)."""
     root = tmp_path_factory.mktemp("templates")
     fresh, filled = root / "fresh", root / "filled"
     shutil.copytree(paths.DATA_DIR, fresh)
     new_year(2020, fresh)
-    shutil.copytree(fresh, filled)
+    shutil.copytree(paths.DATA_DIR, filled)
+    with few_spare_rows():
+        new_year(2020, filled)
     fill(filled / "2020/invoer-2020.xlsx", csv_rows(SOURCE / "locations.csv"), figures_2019())
     return {"fresh": fresh, "filled": filled}
 
@@ -156,8 +168,16 @@ def year2020(templates, tmp_path):
 
 @pytest.fixture
 def filled(templates, tmp_path):
-    """The same, with 2020's workbook filled with the 2019 figures."""
+    """The same, with 2020's workbook (few spare rows) filled with the 2019 figures."""
     return copy_of(templates["filled"], tmp_path)
+
+
+@pytest.fixture
+def filled_full(templates, tmp_path):
+    """2020's workbook as new-year writes it (every spare row), filled with the 2019 figures."""
+    data, book = copy_of(templates["fresh"], tmp_path)
+    fill(book, csv_rows(SOURCE / "locations.csv"), figures_2019())
+    return data, book
 
 
 def problems_of(book: Path) -> list[Problem]:
@@ -209,7 +229,8 @@ class TestNewYear:
         assert [r["region"] for r in csv_rows(data_copy / "2020/regions.csv")] == ["utrecht"]
         locations = [r["location"] for r in csv_rows(data_copy / "2020/locations.csv")]
         assert locations == ["top", "hart-voor-leidsche-rijn", "de-verbinding", "de-klop"]
-        codes = [c.value for c in openpyxl.load_workbook(book)["Locaties"]["A"][1:] if c.value]
+        ws = openpyxl.load_workbook(book, read_only=True)["Locaties"]
+        codes = [r[0] for r in ws.iter_rows(min_row=2, max_col=1, values_only=True) if r[0]]
         assert codes == locations
 
     def test_unknown_region(self, data_copy):
@@ -306,6 +327,17 @@ class TestBuildWorkbook:
                 if dv.type == "whole"
             )
 
+    def test_editable_spare_rows_under_each_table(self, wb, templates):
+        """SPARE_ROWS of them; the tests that edit a workbook use one with fewer (workbooks.py)."""
+        few = loaded(templates["filled"] / "2020/invoer-2020.xlsx")
+        for sheet in SHEETS:
+            ws = wb[sheet.title]
+            last = max(r for (r, c), cell in ws._cells.items() if c == 1 and cell.value is not None)
+            assert ws.max_row == last + SPARE_ROWS > last + SPARE, sheet.title
+            spare = [ws.cell(r, 1) for r in range(last + 1, ws.max_row + 1)]
+            assert not any(c.protection.locked or c.value is not None for c in spare)
+            assert few[sheet.title].max_row <= last + SPARE, sheet.title
+
     def test_validation_messages_fit_excels_limits(self, wb):
         for sheet in SHEETS:
             for dv in wb[sheet.title].data_validations.dataValidation:
@@ -329,8 +361,8 @@ class TestBuildWorkbook:
 
 
 class TestImportWorkbook:
-    def test_round_trip_gives_the_2019_files(self, filled):
-        data, book = filled
+    def test_round_trip_gives_the_2019_files(self, filled_full):
+        data, book = filled_full
         written = import_workbook(book)
         assert sorted(p.name for p in written) == sorted(f"{n}.csv" for n in WRITTEN)
         for name in WRITTEN[:-1]:

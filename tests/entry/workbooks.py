@@ -5,17 +5,35 @@ start from a copy of the same workbook. `loaded(book)` therefore keeps the workb
 file content loaded once (per test process), and `set_cells` edits that loaded copy, saves it to the
 test's file and undoes the edit: the file written is the one load-edit-save would write (up to
 the time stamp in docProps/core.xml; tests/entry/test_workbook.py checks it).
+
+openpyxl's time also grows with the cells a workbook holds. bwk writes 200 formatted spare rows
+under each table (bwklib.entry.sheets.SPARE_ROWS): four fifths of the cells. Where their number is
+not the point, tests edit workbooks written within `few_spare_rows()`; the workbook new-year writes
+for the analyst is tested as it is (tests/entry/test_workbook.py: TestBuildWorkbook, the round trip).
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from copy import copy
 from pathlib import Path
 
 import openpyxl
+import pytest
+
+from bwklib.entry import writer
 
 _LOADED: dict[str, openpyxl.Workbook] = {}  # sha-256 of a workbook file -> the file, loaded
 _PLAIN = (str, int, float, bool, type(None))  # values that set no number format when assigned
+SPARE = 3  # the spare rows under each table of a workbook written within few_spare_rows()
+
+
+@contextmanager
+def few_spare_rows() -> Iterator[None]:
+    """Workbooks written in this block have SPARE spare rows under each table instead of 200."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(writer, "SPARE_ROWS", SPARE)
+        yield
 
 
 def loaded(book: Path) -> openpyxl.Workbook:

@@ -7,6 +7,7 @@ report that tries to load anything (a script, a font, an image) shows up as a bl
 
 from __future__ import annotations
 
+import base64
 import csv
 import shutil
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, sync_playwright
 
 from bwklib.build.pdf import CHROMIUM_FLAGS
 
@@ -103,38 +104,85 @@ def open_file(
     dismissed. Returns the page, loaded (images included), and its log.
     """
     page = context.new_page()
-    url = Path(path).resolve().as_uri()
-    log = PageLog(url)
-
-    def route(r):
-        if same_url(r.request.url, url):
-            r.continue_()
-        else:
-            log.blocked.append(r.request.url[:200])
-            r.abort("blockedbyclient")
-
-    def failed(request):
-        if not same_url(request.url, url) and request.url[:200] in log.blocked:
-            return  # already recorded as blocked
-        log.failed.append(f"{request.url[:200]} ({request.failure})")
-
-    def console(message):
-        if message.type == "error":
-            log.console_errors.append(message.text[:300])
-
-    def dialog(d):
-        log.dialogs.append(f"{d.type}: {d.message}")
-        d.dismiss()
-
     if init_script:
         page.add_init_script(init_script)
-    page.on("console", console)
-    page.on("pageerror", lambda e: log.page_errors.append(str(e)[:300]))
-    page.on("requestfailed", failed)
-    page.on("dialog", dialog)
-    page.route("**/*", route)
-    page.goto(url, wait_until="load")
-    return page, log
+    tab = Tab(page)
+    return page, tab.open(path)
+
+
+class Tab:
+    """One page of a context that opens file after file, each with a log of its own.
+
+    Navigating a page that exists costs a fraction of a new page (no new renderer process, and a
+    script added with `add_init_script` is compiled once). Every request other than the file that is
+    open is aborted and recorded as blocked; console errors, uncaught exceptions, failed requests and
+    dialogs (dismissed) go to the log of the file that is open. Each `open` starts from the screen
+    as the context left it: `viewport`, screen media.
+    """
+
+    def __init__(self, page: Page, viewport: dict | None = None):
+        self.page = page
+        self.viewport = viewport
+        self.log = PageLog("about:blank")
+        self._cdp: CDPSession | None = None
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.log.page_errors.append(str(e)[:300]))
+        page.on("requestfailed", self._failed)
+        page.on("dialog", self._dialog)
+        page.route("**/*", self._route)
+
+    def _route(self, r):
+        if same_url(r.request.url, self.log.url):
+            r.continue_()
+        else:
+            self.log.blocked.append(r.request.url[:200])
+            r.abort("blockedbyclient")
+
+    def _failed(self, request):
+        if not same_url(request.url, self.log.url) and request.url[:200] in self.log.blocked:
+            return  # already recorded as blocked
+        self.log.failed.append(f"{request.url[:200]} ({request.failure})")
+
+    def _console(self, message):
+        if message.type == "error":
+            self.log.console_errors.append(message.text[:300])
+
+    def _dialog(self, d):
+        self.log.dialogs.append(f"{d.type}: {d.message}")
+        d.dismiss()
+
+    def open(self, path: Path) -> PageLog:
+        """Load a local HTML file (images included) in this page; its log."""
+        if self.viewport and self.page.viewport_size != self.viewport:
+            self.page.set_viewport_size(self.viewport)
+        self.page.emulate_media(media="screen")
+        self.log = PageLog(Path(path).resolve().as_uri())
+        self.page.goto(self.log.url, wait_until="load")
+        return self.log
+
+    def screenshot(self, path: Path, full_page: bool = True) -> tuple[int, int]:
+        """A PNG of what is open: the whole page, or the first screen; its (width, height) in px.
+
+        Chromium's own capture (what Playwright's full-page screenshot uses too) with its fast PNG
+        compression: the same pixels in a bigger file, about half the encoding time.
+        """
+        if self._cdp is None:
+            self._cdp = self.page.context.new_cdp_session(self.page)
+        if full_page:
+            width, height = self.page.evaluate(PAGE_SIZE_JS)
+        else:
+            width, height = self.page.viewport_size["width"], self.page.viewport_size["height"]
+        shot = self._cdp.send(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "optimizeForSpeed": True,
+                "captureBeyondViewport": full_page,
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+            },
+        )
+        Path(path).write_bytes(base64.b64decode(shot["data"]))
+        return width, height
 
 
 def report_names(data_dir: Path, year: int) -> list[str]:
@@ -246,6 +294,9 @@ LINKS_JS = "() => [...document.querySelectorAll('a[href]')].map(a => a.getAttrib
 
 VISIBLE_TEXT_JS = "() => document.body.innerText"
 
+PAGE_SIZE_JS = """() => [Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
+                          Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)]"""
+
 # axe-core: the WCAG 2.1 A and AA rules.
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -253,10 +304,55 @@ AXE_OPTIONS = {
 }
 A4_PRINT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)  # A4 less 12 mm margins, in CSS pixels
 
+# axe-core's colour-contrast rule parses the CSS colour of every element in the background stack of
+# every text element (colorjs.io, a few hundred microseconds a time): over half of axe's time on a
+# report with a thousand table cells, for a handful of distinct colour strings. Parsing is a pure
+# function of the string, so its result (r, g, b, alpha) is kept per string; a string that does not
+# parse goes to axe's own parser every time, which fails as before. Without the hook (another axe
+# version) axe runs unchanged, only slower. test_browser.py::test_axe_colour_memo_changes_nothing.
+AXE_COLOUR_MEMO_JS = """(() => {
+    const proto = window.axe?.commons?.color?.Color?.prototype;
+    if (!proto || typeof proto.parseString !== 'function' || proto.parseString.memo) return false;
+    const parse = proto.parseString;
+    const known = new Map();
+    const memo = function (text) {
+        const rgba = known.get(text);
+        if (rgba === undefined) {
+            parse.call(this, text);
+            known.set(text, [this.r, this.g, this.b, this.alpha]);
+        } else {
+            [this.r, this.g, this.b, this.alpha] = rgba;
+        }
+        return this;
+    };
+    memo.memo = true;
+    memo.original = parse;
+    proto.parseString = memo;
+    return true;
+})()"""
+
+
+def axe_source() -> str:
+    """axe-core's script as axe_playwright_python ships it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe().axe_script
+
+
+def axe_init_script(memo: bool = True) -> str:
+    """axe-core (and the colour memo) for `BrowserContext.add_init_script`: in every page loaded."""
+    return axe_source() + ("\n;" + AXE_COLOUR_MEMO_JS + ";\n" if memo else "\n")
+
+
+def axe_results(page: Page, options: dict | None = None) -> dict:
+    """axe-core's results on the page; axe is injected first if the context did not add it."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(axe_source())
+        page.evaluate(AXE_COLOUR_MEMO_JS)
+    return page.evaluate("(options) => axe.run(document, options)", options or AXE_OPTIONS)
+
 
 def axe_violations(page: Page) -> list[str]:
     """axe-core's WCAG 2.1 A/AA violations on the page, one line per rule with an example."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    found = axe_results(page)["violations"]
     return [f"{v['id']} ({len(v['nodes'])}x): {v['nodes'][0]['html'][:120]}" for v in found]

@@ -1,11 +1,16 @@
 """The 2019 reports as a reader's browser shows them: headless Chromium, offline, desktop and phone.
 
 The session's shared build of 2019 (tests/conftest.py); every stakeholder report, audit report and the
-index page is opened once per viewport from a file:// URL with the network blocked, and the facts are
-cached for the tests below: axe-core's WCAG 2.1 A/AA violations at 1280 and 390 px, tables and chart
-text on a phone, the page printed at A4 width. Full-page screenshots (desktop, phone) and a PDF of
-every stakeholder report go to a temporary folder of their own and to output/screenshots/ of the
-working tree, so a developer can look at them as a reader would.
+index page is opened once per viewport per session (also under pytest-xdist) from a file:// URL with
+the network blocked, and the facts are kept for the tests below: axe-core's WCAG 2.1 A/AA violations
+at 1280 and 390 px, tables and chart text on a phone, the page printed at A4 width. Screenshots
+(desktop, phone: whole page for the stakeholder reports and the index, the first screen of an audit
+version) and a PDF of every stakeholder report go to a temporary folder and to output/screenshots/
+of the working tree, so a developer can look at them as a reader would.
+
+Cost: one Chromium and one page per width open report after report (browser.Tab); axe-core is
+added to every load by an init script, with a memo for its colour parsing (browser.py); the tests
+of one report run together (parametrize scope=module), so xdist workers split the reports.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +28,10 @@ from browser import (
     AUDIT_SUFFIX,
     BAND_COLOURS_JS,
     BODY_FONT_JS,
+    DESKTOP,
     INDEX,
     LINKS_JS,
+    MOBILE,
     OVERFLOW_JS,
     PRINT_BREAKS_JS,
     SVG_CHARTS_JS,
@@ -31,15 +39,17 @@ from browser import (
     VISIBLE_TEXT_JS,
     WIDE_TABLES_JS,
     PageLog,
+    Tab,
+    axe_init_script,
     axe_violations,
     launch,
     new_context,
-    open_file,
     report_names,
     requires_chromium,
     rgb,
     scope_of,
 )
+from shared import once
 
 from bwklib import paths
 
@@ -61,6 +71,7 @@ class Desktop:
     charts_in_source: int
     band_colours: dict[str, list[list[str]]]
     screenshot: Path
+    screenshot_size: tuple[int, int]
     print_breaks: list[str]
     axe: list[str]
     links: list[str]
@@ -76,6 +87,7 @@ class Mobile:
     log: PageLog
     overflow: dict
     screenshot: Path
+    screenshot_size: tuple[int, int]
     axe: list[str]
     wide_tables: list[str]
     charts: list[dict]
@@ -93,16 +105,75 @@ def built(built2019):
     return built2019.year
 
 
-@pytest.fixture(scope="module")
-def screenshots(tmp_path_factory):
-    """Where this module's screenshots go (not into the shared build)."""
-    return tmp_path_factory.mktemp("screenshots")
+class Tabs:
+    """Chromium and one page per width, started on first use: a pytest-xdist worker whose reports
+    were all opened by the other worker (see `facts_once`) starts no browser."""
+
+    def __init__(self):
+        self._stack = ExitStack()
+        self._browser = None
+        self._tabs: dict[bool, Tab] = {}
+
+    def get(self, mobile: bool = False) -> Tab:
+        """The page for phone or desktop width, axe-core (with its colour memo) in every load."""
+        if mobile not in self._tabs:
+            if self._browser is None:
+                self._browser = self._stack.enter_context(launch())
+            context = new_context(self._browser, mobile=mobile)
+            context.add_init_script(axe_init_script())
+            self._tabs[mobile] = Tab(context.new_page(), MOBILE if mobile else DESKTOP)
+        return self._tabs[mobile]
+
+    def close(self) -> None:
+        self._stack.close()
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    with launch() as browser:
-        yield browser
+def tabs():
+    opened = Tabs()
+    yield opened
+    opened.close()
+
+
+def facts_once(tmp_path_factory, cache: dict, key: str, make):
+    """`make(folder)` once per session for this key, also across pytest-xdist workers.
+
+    worksteal hands a report's tests to both workers at the seams of their queues; the worker that
+    comes second reads the facts (and screenshots) the first one made (tests/shared.py `once`).
+    """
+    if key not in cache:
+        _, cache[key] = once(tmp_path_factory, f"browser-{key}", make)
+    return cache[key]
+
+
+def full_page_screenshot(name: str) -> bool:
+    """Whole-page screenshots of what readers read: every stakeholder report and the index.
+
+    Of an audit version only the first screen: its layout is the stakeholder version's with the
+    audit sections below, and a whole-page shot of those (34,000 px at 1280, 78,000 px on a phone
+    for utrecht-audit) cost as much CPU as all other checks of the page; the HTML is at hand.
+    """
+    return not name.endswith(AUDIT_SUFFIX)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) from a PNG's header; fails on anything that is not a PNG."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", head
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def check_screenshot(shot: Path, size: tuple[int, int], name: str, viewport: dict) -> None:
+    """The PNG is the size asked: the viewport's width, and the whole page or its first screen."""
+    assert shot.is_file() and shot.stat().st_size > 10_000
+    assert png_size(shot) == size
+    width, height = size
+    assert width == viewport["width"]
+    if full_page_screenshot(name):
+        assert height >= viewport["height"]
+    else:
+        assert height == viewport["height"]
 
 
 def keep_screenshot(path: Path) -> None:
@@ -112,77 +183,78 @@ def keep_screenshot(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def desktop(chromium, built2019, screenshots):
-    """name -> Desktop facts; each page is opened once, on first use."""
-    context = new_context(chromium)
+def desktop(tabs, built2019, tmp_path_factory):
+    """name -> Desktop facts; each page is opened once per session, on first use."""
     bands = [row["band"] for row in csv_rows(paths.DATA_DIR / "config" / "bands.csv")]
     cache: dict[str, Desktop] = {}
 
-    def facts(name: str) -> Desktop:
-        if name not in cache:
-            html = built2019.year / f"{name}.html"
-            page, log = open_file(context, html)
-            shot = screenshots / f"{name}.png"
-            page.screenshot(path=str(shot), full_page=True)
-            keep_screenshot(shot)
-            charts = page.evaluate(SVG_CHARTS_JS)
-            colours = page.evaluate(BAND_COLOURS_JS, bands)
-            axe = axe_violations(page)
-            links = page.evaluate(LINKS_JS)
-            text = page.evaluate(VISIBLE_TEXT_JS)
-            page.emulate_media(media="print")
-            breaks = page.evaluate(PRINT_BREAKS_JS)
-            pdf = None
-            if name != INDEX and not name.endswith(AUDIT_SUFFIX):
-                pdf = screenshots / f"{name}.pdf"
-                page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-                keep_screenshot(pdf)
-            page.set_viewport_size({"width": A4_PRINT_WIDTH_PX, "height": 1000})
-            print_overflow = page.evaluate(TOO_WIDE_JS, TOLERANCE_PX)
-            page.close()
-            source = html.read_text(encoding="utf-8")
-            cache[name] = Desktop(
-                log,
-                charts,
-                source.count('<figure class="bwk-chart">'),
-                colours,
-                shot,
-                breaks,
-                axe,
-                links,
-                text,
-                print_overflow,
-                pdf,
-            )
-        return cache[name]
+    def make(name: str, folder: Path) -> Desktop:
+        browser = tabs.get(mobile=False)
+        page = browser.page
+        html = built2019.year / f"{name}.html"
+        log = browser.open(html)
+        shot = folder / f"{name}.png"
+        shot_size = browser.screenshot(shot, full_page=full_page_screenshot(name))
+        keep_screenshot(shot)
+        charts = page.evaluate(SVG_CHARTS_JS)
+        colours = page.evaluate(BAND_COLOURS_JS, bands)
+        axe = axe_violations(page)
+        links = page.evaluate(LINKS_JS)
+        text = page.evaluate(VISIBLE_TEXT_JS)
+        page.emulate_media(media="print")
+        breaks = page.evaluate(PRINT_BREAKS_JS)
+        pdf = None
+        if name != INDEX and not name.endswith(AUDIT_SUFFIX):
+            pdf = folder / f"{name}.pdf"
+            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+            keep_screenshot(pdf)
+        page.set_viewport_size({"width": A4_PRINT_WIDTH_PX, "height": 1000})
+        print_overflow = page.evaluate(TOO_WIDE_JS, TOLERANCE_PX)
+        source = html.read_text(encoding="utf-8")
+        return Desktop(
+            log,
+            charts,
+            source.count('<figure class="bwk-chart">'),
+            colours,
+            shot,
+            shot_size,
+            breaks,
+            axe,
+            links,
+            text,
+            print_overflow,
+            pdf,
+        )
 
-    yield facts
-    context.close()
+    def facts(name: str) -> Desktop:
+        return facts_once(tmp_path_factory, cache, f"desktop-{name}", lambda f: make(name, f))
+
+    return facts
 
 
 @pytest.fixture(scope="module")
-def mobile(chromium, built2019, screenshots):
-    """name -> Mobile facts at 390 px; each page is opened once, on first use."""
-    context = new_context(chromium, mobile=True)
+def mobile(tabs, built2019, tmp_path_factory):
+    """name -> Mobile facts at 390 px; each page is opened once per session, on first use."""
     cache: dict[str, Mobile] = {}
 
-    def facts(name: str) -> Mobile:
-        if name not in cache:
-            page, log = open_file(context, built2019.year / f"{name}.html")
-            overflow = page.evaluate(OVERFLOW_JS, TOLERANCE_PX)
-            shot = screenshots / f"{name}-mobile.png"
-            page.screenshot(path=str(shot), full_page=True)
-            keep_screenshot(shot)
-            axe = axe_violations(page)
-            wide = page.evaluate(WIDE_TABLES_JS, TOLERANCE_PX)
-            charts = page.evaluate(SVG_CHARTS_JS)
-            body_font = page.evaluate(BODY_FONT_JS)
-            page.close()
-            cache[name] = Mobile(log, overflow, shot, axe, wide, charts, body_font)
-        return cache[name]
+    def make(name: str, folder: Path) -> Mobile:
+        browser = tabs.get(mobile=True)
+        page = browser.page
+        log = browser.open(built2019.year / f"{name}.html")
+        overflow = page.evaluate(OVERFLOW_JS, TOLERANCE_PX)
+        shot = folder / f"{name}-mobile.png"
+        shot_size = browser.screenshot(shot, full_page=full_page_screenshot(name))
+        keep_screenshot(shot)
+        axe = axe_violations(page)
+        wide = page.evaluate(WIDE_TABLES_JS, TOLERANCE_PX)
+        charts = page.evaluate(SVG_CHARTS_JS)
+        body_font = page.evaluate(BODY_FONT_JS)
+        return Mobile(log, overflow, shot, shot_size, axe, wide, charts, body_font)
 
-    yield facts
-    context.close()
+    def facts(name: str) -> Mobile:
+        return facts_once(tmp_path_factory, cache, f"mobile-{name}", lambda f: make(name, f))
+
+    return facts
 
 
 def expected_bands(year: Path, name: str) -> set[str]:
@@ -214,7 +286,7 @@ def test_every_page_of_the_year_is_checked(built):
     assert sorted(p.stem for p in built.glob("*.html")) == sorted(NAMES)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES, scope="module")
 class TestDesktop:
     def test_loads_without_errors_or_requests(self, desktop, name):
         log = desktop(name).log
@@ -281,14 +353,9 @@ class TestDesktop:
             want = [rgb(legend[band]["colour"]), rgb(legend[band]["text_colour"])]
             assert want in shown[band], f"band-{band}: want {want}, page shows {shown[band][:5]}"
 
-    def test_full_page_screenshot(self, desktop, name):
-        shot = desktop(name).screenshot
-        assert shot.is_file() and shot.stat().st_size > 10_000
-        with open(shot, "rb") as f:
-            head = f.read(24)
-        assert head[:8] == b"\x89PNG\r\n\x1a\n"
-        width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
-        assert width == 1280 and height >= 900
+    def test_screenshot(self, desktop, name):
+        facts = desktop(name)
+        check_screenshot(facts.screenshot, facts.screenshot_size, name, DESKTOP)
 
     def test_print_keeps_figures_whole(self, desktop, name):
         breaks = desktop(name).print_breaks
@@ -297,7 +364,7 @@ class TestDesktop:
         assert all(b == "avoid" for b in breaks), breaks
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES, scope="module")
 class TestPhone:
     def test_loads_without_errors_or_requests(self, mobile, name):
         assert mobile(name).log.problems() == []
@@ -318,7 +385,56 @@ class TestPhone:
     def test_no_accessibility_violations(self, mobile, name):
         assert mobile(name).axe == []
 
+    def test_screenshot(self, mobile, name):
+        facts = mobile(name)
+        check_screenshot(facts.screenshot, facts.screenshot_size, name, MOBILE)
+
     def test_chart_text_legible(self, mobile, name):
         facts = mobile(name)
         for chart in facts.charts:
             assert chart["smallest"] >= MIN_CHART_TEXT * facts.body_font, (chart, facts.body_font)
+
+
+# Text and backgrounds in every CSS colour syntax, some of them failing WCAG's 4.5:1, in a table
+# as in the reports, nested backgrounds with transparency included; and an image without alt text.
+COLOUR_SAMPLE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>kleuren</title>
+<style>td { padding: 2px } .pale { color: #bbbbbb } .half { background: rgba(0, 0, 80, 0.5) }</style>
+</head><body><main><h1>Kleuren</h1><table><tbody>
+<tr><td style="color: #777">grijs op wit</td><td style="color: rgb(20, 20, 20)">donker</td></tr>
+<tr class="half"><td style="color: white">wit op half blauw</td>
+    <td style="color: hsl(210 40% 40%)">hsl op half blauw</td></tr>
+<tr><td class="pale">licht</td><td style="color: color-mix(in srgb, red 40%, white)">mix</td></tr>
+<tr style="background: navy"><td style="color: transparent">onzichtbaar</td>
+    <td style="color: #ff000080">half rood op marine</td></tr>
+<tr style="background: #1b7837"><td style="color: #fff">wit op groen</td>
+    <td style="color: lightgreen">lichtgroen op groen</td></tr>
+</tbody></table><p style="color: #595959; background: #f0f0f0">net genoeg</p>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="10" height="10"></main></body></html>"""
+
+FULL_CONTRAST = {"runOnly": {"type": "rule", "values": ["color-contrast"]}}
+CONTRAST_JS = """(options) => axe.run(document, options).then(r => Object.fromEntries(
+    ['passes', 'incomplete', 'violations'].map(k => [k, r[k].flatMap(rule => rule.nodes.map(
+        n => [n.html, n.any.map(c => c.data)]))])))"""
+
+
+# In the reports' browser, so with them in the build tier: --fast starts no Chromium for it.
+@pytest.mark.usefixtures("built2019")
+def test_axe_finds_violations_and_the_colour_memo_changes_nothing(tabs, tmp_path):
+    """axe as the page tests load it reports a contrast failure and a missing alt text; every
+    contrast result (passes, incomplete, violations, with the colours and ratios axe found) is the
+    same with the colour memo as with axe's own parser."""
+    page_file = tmp_path / "kleuren.html"
+    page_file.write_text(COLOUR_SAMPLE, encoding="utf-8")
+    tab = tabs.get(mobile=False)
+    assert tab.open(page_file).problems() == []
+    memo_on = "() => axe.commons.color.Color.prototype.parseString.memo === true"
+    assert tab.page.evaluate(memo_on) is True
+    found = axe_violations(tab.page)
+    assert {v.split(" ")[0] for v in found} >= {"color-contrast", "image-alt"}, found
+    memoised = tab.page.evaluate(CONTRAST_JS, FULL_CONTRAST)
+    tab.page.evaluate("""() => { const proto = axe.commons.color.Color.prototype;
+                                proto.parseString = proto.parseString.original; }""")
+    assert tab.page.evaluate(memo_on) is False
+    plain = tab.page.evaluate(CONTRAST_JS, FULL_CONTRAST)
+    assert len(memoised["violations"]) >= 3 and memoised["passes"] and memoised["incomplete"]
+    assert memoised == plain

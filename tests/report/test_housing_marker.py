@@ -117,8 +117,9 @@ def test_a_new_year_carries_the_column_for_the_analyst(data_copy, tmp_path):
         rows = {r["indicator"]: r for r in csv.DictReader(f)}
     assert rows["klussen"]["housing_corporations"] == "true"
     assert {r["housing_corporations"] for i, r in rows.items() if i != "klussen"} == {""}
+    ws = load_workbook(book, read_only=True)["Uitleg"]
     uitleg = "\n".join(
-        str(c.value) for c in load_workbook(book)["Uitleg"]["A"] if c.value is not None
+        str(r[0]) for r in ws.iter_rows(max_col=1, values_only=True) if r[0] is not None
     )
     assert "kolom housing_corporations" in uitleg
     assert re.search(r"^klussen  —  .*⌂ van belang voor woningcorporaties", uitleg, re.M)
