@@ -18,13 +18,12 @@ import textwrap
 
 import matplotlib
 import matplotlib.ticker
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from bwklib.report.chartcache import cached  # noqa: E402
-from bwklib.report.formatting import esc, format_eur, format_int, format_percent  # noqa: E402
+from bwklib.report import chartlayout
+from bwklib.report.chartcache import cached
+from bwklib.report.formatting import esc, format_eur, format_int, format_percent
 
 BLUE = "#2b6a9b"
 GREY = "#a9b7c6"
@@ -32,7 +31,7 @@ PALETTE = ["#2b6a9b", "#e08a2c", "#4c9a5b", "#8c5fa8", "#c8553d", "#5aa5b8", "#8
 WIDTH = 5.2  # inches: 374 pt; a chart shown 348 px wide keeps 70% of its type size
 FONT = 11  # points: tick labels and annotations (never smaller than SMALL)
 SMALL = 10
-plt.rcParams.update(
+matplotlib.rcParams.update(
     {
         "font.family": ["DejaVu Sans", "sans-serif"],
         "font.size": FONT,
@@ -59,28 +58,27 @@ def wrap(label, width: int = 24) -> str:
 
 
 def new_figure(height: float, **kwargs):
-    """A figure of the chart width with a constrained layout (labels are never cut by the edge)."""
-    return plt.subplots(figsize=(WIDTH, height), layout="constrained", **kwargs)
+    """A figure of the chart width and one axes; `lay_out` places the axes once texts are set.
 
-
-def room_for_annotations(fig, ax, pad: float = 0.02) -> None:
-    """Widen the x range until every text written beside a bar ends inside the axes.
-
-    The texts are placed in data coordinates; after a layout their extents are known, and the x
-    limit grows by the part that sticks out (twice at most: the layout shifts a little each time).
-    The layout that fits is kept (the layout engine is switched off), so that saving the figure
-    does not compute it once more: the saved chart is the one measured here.
+    The figure is not pyplot's (nothing shows it twice in Jupyter, nothing keeps it alive): a plain
+    Figure at 72 dpi (pixels are points, as in the SVG) with an Agg canvas for anyone measuring it.
     """
-    for _ in range(3):
-        fig.draw_without_rendering()  # layout and text extents, no pixels
-        box = ax.get_window_extent()
-        right = max((t.get_window_extent().x1 for t in ax.texts), default=box.x1)
-        if right <= box.x1 - pad * box.width:
-            fig.set_layout_engine("none")
-            return
-        lo, hi = ax.get_xlim()
-        scale = (hi - lo) / box.width  # data units per pixel
-        ax.set_xlim(lo, hi + (right - box.x1 + pad * box.width) * scale * 1.15)
+    fig = Figure(figsize=(WIDTH, height), dpi=chartlayout.DPI)
+    chartlayout.Canvas(fig)
+    return fig, fig.add_subplot(**kwargs)
+
+
+def dutch_ticks(fig) -> None:
+    """Numeric x axes with Dutch thousands separators (before the layout measures them)."""
+    for ax in fig.axes:
+        if isinstance(ax.xaxis.get_major_formatter(), matplotlib.ticker.ScalarFormatter):
+            ax.xaxis.set_major_formatter(DUTCH_TICKS)
+
+
+def lay_out(fig, ax, pad: float = 0.02) -> None:
+    """Margins from the texts' sizes and an x range in which every annotation fits (no drawing)."""
+    dutch_ticks(fig)
+    chartlayout.lay_out(fig, ax, pad)
 
 
 def figure_id(title: str) -> str:
@@ -162,9 +160,8 @@ def to_svg(fig, salt: str) -> str:
     fig.patch.set_visible(False)  # white backgrounds on a white page: not drawn
     for ax in fig.axes:
         ax.patch.set_visible(False)
-    with plt.rc_context({"svg.hashsalt": salt}):
+    with matplotlib.rc_context({"svg.hashsalt": salt}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)
@@ -196,9 +193,7 @@ def to_html(fig, title: str) -> str:
     Numeric x axes get Dutch thousands separators. The SVG is an image for assistive technology
     (role="img", labelled by the caption); its text stays selectable and searchable.
     """
-    for ax in fig.axes:
-        if isinstance(ax.xaxis.get_major_formatter(), matplotlib.ticker.ScalarFormatter):
-            ax.xaxis.set_major_formatter(DUTCH_TICKS)
+    dutch_ticks(fig)
     cap = figure_id(title) + "-t"
     svg = to_svg(fig, title).replace("<svg ", f'<svg role="img" aria-labelledby="{cap}" ', 1)
     return (
@@ -220,8 +215,8 @@ def hbar(
     n = len(values)
     fig, ax = new_figure(0.5 * n + 1.0)
     y = list(range(n))[::-1]
-    ax.barh(y, list(values), color=colours or BLUE)
-    ax.set_yticks(y, [wrap(lbl) for lbl in labels])
+    chartlayout.bars(ax, y, list(values), color=colours or BLUE)
+    chartlayout.category_labels(ax, y, [wrap(lbl) for lbl in labels])
     ax.set_xlabel(xlabel)
     top = max([float(v) for v in values] + [1])
     for yi, (k, v) in zip(y, values.items(), strict=True):
@@ -231,7 +226,7 @@ def hbar(
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
     if annotate is format_eur:
         ax.xaxis.set_major_formatter(EURO_TICKS)
-    room_for_annotations(fig, ax)
+    lay_out(fig, ax)
     return to_html(fig, title)
 
 
@@ -246,8 +241,10 @@ def achievement_chart(scores: pd.DataFrame, bands: pd.DataFrame, title: str) -> 
     fig, ax = new_figure(0.3 * lines + 0.2 * n + 1.0)
     y = list(range(n))[::-1]
     values = [min(a * 100, 300) for a in scored.achievement]
-    ax.barh(y, values, color=[colour[b] for b in scored.band], edgecolor="#333333", linewidth=0.4)
-    ax.set_yticks(y, labels)
+    chartlayout.bars(
+        ax, y, values, color=[colour[b] for b in scored.band], edgecolor="#333333", linewidth=0.4
+    )
+    chartlayout.category_labels(ax, y, labels)
     for yi, a in zip(y, scored.achievement, strict=True):
         ax.text(min(a * 100, 300) + 4, yi, format_percent(a), va="center", fontsize=SMALL)
     for x in (80, 120):
@@ -256,7 +253,7 @@ def achievement_chart(scores: pd.DataFrame, bands: pd.DataFrame, title: str) -> 
     ax.set_xlim(0, 340)
     ax.set_xticks([0, 100, 200, 300], ["0%", "100%", "200%", "300%"])
     ax.set_xlabel("Realisatie in % van de streefwaarde\n(max. 300%)")
-    room_for_annotations(fig, ax)
+    lay_out(fig, ax)
     return to_html(fig, title)
 
 
@@ -271,18 +268,18 @@ def stacked_by_location(
     left = [0.0] * n
     for i, (loc, name) in enumerate(zip(wide.columns, names, strict=True)):
         vals = [float(v) for v in wide[loc]]
-        ax.barh(y, vals, left=left, color=PALETTE[i % len(PALETTE)], label=name)
+        chartlayout.bars(ax, y, vals, left=left, color=PALETTE[i % len(PALETTE)], label=name)
         left = [a + b for a, b in zip(left, vals, strict=True)]
     top = max(left + [1])
     for yi, total in zip(y, left, strict=True):
         ax.text(total + top * 0.02, yi, format_int(total), va="center", fontsize=SMALL)
-    ax.set_yticks(y, [wrap(lbl) for lbl in labels])
+    chartlayout.category_labels(ax, y, [wrap(lbl) for lbl in labels])
     ax.set_xlim(0, top * 1.1)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
     ax.set_xlabel(xlabel)
     # The legend goes under the chart, where it never covers a bar.
-    fig.legend(loc="outside lower center", frameon=False, ncols=min(2, len(names)), fontsize=SMALL)
-    room_for_annotations(fig, ax)
+    fig.legend(loc="lower center", frameon=False, ncols=min(2, len(names)), fontsize=SMALL)
+    lay_out(fig, ax)
     return to_html(fig, title)
 
 
@@ -293,13 +290,18 @@ def budget_actual_chart(table: pd.DataFrame, title: str) -> str:
     labels = [wrap(lbl) for lbl in table.chart_label]
     fig, ax = new_figure(0.6 * n + 1.5)
     y = list(range(n))[::-1]
-    ax.barh([v + 0.2 for v in y], list(table.budget), height=0.4, color=GREY, label="Begroting")
-    ax.barh([v - 0.2 for v in y], list(table.actual), height=0.4, color=BLUE, label="Realisatie")
-    ax.set_yticks(y, labels)
+    chartlayout.bars(
+        ax, [v + 0.2 for v in y], list(table.budget), height=0.4, color=GREY, label="Begroting"
+    )
+    chartlayout.bars(
+        ax, [v - 0.2 for v in y], list(table.actual), height=0.4, color=BLUE, label="Realisatie"
+    )
+    chartlayout.category_labels(ax, y, labels)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
     ax.xaxis.set_major_formatter(EURO_TICKS)
     ax.set_xlabel("Bedrag in euro's")
-    fig.legend(loc="outside lower center", frameon=False, ncols=2)
+    fig.legend(loc="lower center", frameon=False, ncols=2)
+    lay_out(fig, ax)
     return to_html(fig, title)
 
 
@@ -314,13 +316,13 @@ def small_multiples(wide: pd.DataFrame, labels: list[str], names: list[str], tit
         vals = [float(v) for v in wide.iloc[i]]
         fig, ax = new_figure(0.45 * len(vals) + 1.0)
         y = list(range(len(vals)))[::-1]
-        ax.barh(y, vals, color=PALETTE[: len(vals)])
-        ax.set_yticks(y, [wrap(n, 18) for n in names])
+        chartlayout.bars(ax, y, vals, color=PALETTE[: len(vals)])
+        chartlayout.category_labels(ax, y, [wrap(n, 18) for n in names])
         for yi, v in zip(y, vals, strict=True):
             ax.text(v + max(vals + [1]) * 0.02, yi, format_int(v), va="center", fontsize=SMALL)
         ax.set_xlim(0, max(vals + [1]) * 1.1)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3, integer=True))
-        room_for_annotations(fig, ax)
+        lay_out(fig, ax)
         figures.append(to_html(fig, f"{labels[i]} (totaal {format_int(sum(vals))})"))
     return grid(title, figures)
 
@@ -349,7 +351,8 @@ def trend_chart(values: pd.DataFrame, labels: list[str], years: list[int], title
     ax.set_xlabel("Jaar")
     ax.set_ylabel("Aantal")
     ax.yaxis.set_major_formatter(DUTCH_TICKS)
-    fig.legend(loc="outside lower center", frameon=False, ncols=1, fontsize=SMALL)
+    fig.legend(loc="lower center", frameon=False, ncols=1, fontsize=SMALL)
+    lay_out(fig, ax)
     return to_html(fig, title)
 
 
@@ -366,14 +369,14 @@ def panels(wide: pd.DataFrame, labels: list[str], names: list[str], title: str, 
         total = sum(vals)
         fig, ax = new_figure(0.42 * len(wide) + 1.0)
         y = list(range(len(wide)))[::-1]
-        ax.barh(y, vals, color=PALETTE[i % len(PALETTE)])
-        ax.set_yticks(y, wrapped)
+        chartlayout.bars(ax, y, vals, color=PALETTE[i % len(PALETTE)])
+        chartlayout.category_labels(ax, y, wrapped)
         for yi, v in zip(y, vals, strict=True):
             share = f" ({format_percent(v / total)})" if total else ""
             ax.text(v, yi, f" {format_int(v)}{share}", va="center", fontsize=SMALL)
         ax.set_xlim(0, max(vals + [1]) * 1.1)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3, integer=True))
         ax.set_xlabel(xlabel)
-        room_for_annotations(fig, ax)
+        lay_out(fig, ax)
         figures.append(to_html(fig, f"{names[i]} (totaal {format_int(total)})"))
     return grid(title, figures)

@@ -13,7 +13,7 @@ import pytest
 
 from bwklib import views
 from bwklib.compute import consolidation as cons
-from bwklib.report import charts
+from bwklib.report import chartlayout, charts
 
 YEAR = 2019
 TOLERANCE_PX = 0.5
@@ -140,3 +140,169 @@ def test_a_dollar_is_text_not_mathematics():
 
     html = charts.hbar(pd.Series({"a": 1, "b": 2}), ["$5 per uur", "prijs $x$"], "Dollar $", "x")
     assert "$5 per uur" in html and "prijs $x$" in html
+
+
+# The layout is computed from text sizes (bwklib.report.chartlayout), not by drawing: for random
+# labels and values, a full draw afterwards finds every text inside the figure, no two texts on
+# one spot, and every annotation beside a bar inside the axes. (An x label is a short unit: it is
+# not wrapped.)
+
+WORDS = [
+    "en",
+    "de",
+    "Buurt",
+    "werkkamer",
+    "deelnemers",
+    "vrijwilligers",
+    "Taalverwerving",
+    "Schuldhulptoeleiding",
+    "(mede)",
+    "ondersteund",
+    "Computervaardigheden",
+    "€",
+    "CV-",
+    "Participatiewerkgelegenheidstraject",
+]  # the last: longer than a wrapped line
+LOCATIONS = [
+    "TOP",
+    "De Klop",
+    "Hart voor Leidsche Rijn",
+    "De Verbinding",
+    "Wijkcentrum Oost",
+    "Het Huis van de Wijk Kanaleneiland",
+    "Buurtkamer Zuilen",
+]
+
+
+def random_label(rng, words: int = 7, lines: int = 2, width: int = 24) -> str:
+    """A label of up to `words` words that wraps (at `width`) to at most `lines` lines.
+
+    The charts give each bar a fixed height (the achievement chart one per line of its labels), so
+    a bar's label has at most two lines there; the layout must fit any width.
+    """
+    while True:
+        label = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, words)))
+        if charts.wrap(label, width).count("\n") < lines:
+            return label
+
+
+def random_values(rng, n: int) -> list[float]:
+    scale = rng.choice([1, 10, 1000, 100_000, 2_000_000])
+    return [float(rng.choice([0, rng.randint(0, scale)])) for _ in range(n)]
+
+
+def random_chart(kind: str, rng):
+    """Arguments for one chart function, random but of the shapes the views pass."""
+    import pandas as pd
+
+    from bwklib.report.formatting import format_eur
+
+    n = rng.randint(1, 12)
+    width = {"panels": 20, "small_multiples": 18}.get(kind, 24)
+    lines = {"achievement_chart": 6, "trend_chart": 6}.get(kind, 2)
+    labels = [random_label(rng, lines=lines, width=width) for _ in range(n)]
+    names = [random_label(rng, 4, 2, 18) for _ in range(rng.randint(1, 7))]
+    wide = pd.DataFrame(
+        {f"loc{i}": random_values(rng, n) for i in range(len(names))}, index=range(n)
+    )
+    if kind == "hbar":
+        values = pd.Series(random_values(rng, n), index=[f"k{i}" for i in range(n)])
+        total = values.sum()
+        shares = values / total if total and rng.random() < 0.5 else None
+        annotate = format_eur if rng.random() < 0.5 else charts.format_int
+        return (values, labels, "t", random_label(rng, 2)), {"annotate": annotate, "shares": shares}
+    if kind == "achievement_chart":
+        bands = pd.DataFrame({"band": ["a", "b", "c"], "colour": ["#003300", "#aaddaa", "#ffbb66"]})
+        scores = pd.DataFrame(
+            {
+                "label": [f"{lbl}: uitleg" for lbl in labels],
+                "achievement": [rng.choice([float("nan"), rng.uniform(0, 4)]) for _ in range(n)],
+                "band": [rng.choice("abc") for _ in range(n)],
+            }
+        )
+        return (scores, bands, "t"), {}
+    if kind == "budget_actual_chart":
+        table = pd.DataFrame(
+            {
+                "chart_label": labels,
+                "budget": random_values(rng, n),
+                "actual": random_values(rng, n),
+            }
+        )
+        return (table, "t"), {}
+    if kind == "trend_chart":
+        years = list(range(2019 - rng.randint(2, 6), 2020))
+        values = pd.DataFrame(
+            {y: [rng.choice([float("nan"), v]) for v in random_values(rng, n)] for y in years}
+        )
+        return (values, labels, years, "t"), {}
+    if kind == "small_multiples":
+        return (wide.iloc[: min(n, 4)], labels[:4], names, "t"), {}
+    return (wide, labels, names, "t", random_label(rng, 2)), {}  # stacked_by_location, panels
+
+
+def annotation_problems(fig) -> list[str]:
+    """Texts beside the bars (data coordinates) that end outside their axes."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    problems = []
+    for ax in fig.axes:
+        box = ax.get_window_extent(renderer)
+        for t in ax.texts:
+            if isinstance(t, chartlayout.CategoryLabel) or not t.get_text():
+                continue
+            b = t.get_window_extent(renderer)
+            if b.x1 > box.x1 + TOLERANCE_PX or b.x0 < box.x0 - TOLERANCE_PX:
+                problems.append(f"annotation outside the axes: {t.get_text()!r}")
+    return problems
+
+
+KINDS = [
+    "hbar",
+    "achievement_chart",
+    "budget_actual_chart",
+    "stacked_by_location",
+    "small_multiples",
+    "panels",
+    "trend_chart",
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("seed", range(8))
+def test_layout_fits_random_labels_and_values(kind, seed, monkeypatch):
+    import random
+
+    rng = random.Random(f"{kind}-{seed}")
+    args, kwargs = random_chart(kind, rng)
+    original = charts.to_html
+    problems: list[str] = []
+
+    def measuring(fig, title):
+        problems.extend(label_problems(fig) + annotation_problems(fig))
+        return original(fig, title)
+
+    monkeypatch.setattr(charts, "to_html", measuring)
+    html = getattr(charts, kind).__wrapped__(*args, **kwargs)
+    assert html.count("<svg") >= 1
+    assert problems == []
+
+
+def test_annotation_check_finds_a_text_beyond_the_axes():
+    """The check itself: a text written past the x range is reported."""
+    fig, ax = charts.new_figure(2)
+    ax.set_xlim(0, 10)
+    ax.text(9.5, 0.5, "€ 1.000.000 (100%)")
+    assert annotation_problems(fig) == ["annotation outside the axes: '€ 1.000.000 (100%)'"]
+
+
+def test_layout_is_measured_not_drawn(monkeypatch):
+    """One draw per chart: the saved SVG's (laying out never draws the figure)."""
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, r: draws.append(1) or original(self, r))
+    charts.hbar.__wrapped__(pd.Series({"a": 3, "b": 200}), ["a", "b"], "t", "x")
+    assert len(draws) == 1
