@@ -142,6 +142,20 @@ def test_a_dollar_is_text_not_mathematics():
     assert "$5 per uur" in html and "prijs $x$" in html
 
 
+def test_a_label_of_any_length_leaves_room_for_the_bars():
+    """A 300-character label without spaces (a pasted text, a hostile value) and one of many
+    words: the chart is drawn, each label cut to pieces and lines a bar has room for, with "…"
+    where a label had more lines."""
+    import pandas as pd
+
+    endless, wordy = "x" * 300, "woord " * 60
+    html = charts.hbar(pd.Series({"a": 1200, "b": 3}), [endless, wordy], "Lang", "Aantal")
+    for label in (endless, wordy):
+        lines = charts.wrap(label).split("\n")
+        assert len(lines) <= charts.MAX_LINES and all(len(line) <= 48 for line in lines)
+    assert "…" in html and "1.200" in html
+
+
 # The layout is computed from text sizes (bwklib.report.chartlayout), not by drawing: for random
 # labels and values, a full draw afterwards finds every text inside the figure, no two texts on
 # one spot, and every annotation beside a bar inside the axes. (An x label is a short unit: it is
