@@ -44,6 +44,33 @@ GAP = 2.0  # points between the x label and the legend under it (which has its o
 DPI = 100  # the figure's resolution on screen (matplotlib's default): Agg measures at it
 
 
+MAX_LINES = 6  # of a label beside a bar; 2019's longest (an indicator) has 5
+
+
+def wrap(label, width: int = 24, lines: int = MAX_LINES) -> str:
+    r"""A label broken over lines of about `width` characters, at most `lines` of them.
+
+    Words stay whole up to twice the width; a longer run without spaces (a pasted address, a
+    hostile text) is cut into pieces of that length, and a label of more lines ends with "…" on
+    its last (the tables show it whole). A chart must keep room for its bars whatever its labels.
+
+    >>> wrap("Koffie en een praatje", 10)
+    'Koffie en\neen\npraatje'
+    >>> wrap("x" * 30, 10)
+    'xxxxxxxxxxxxxxxxxxxx\nxxxxxxxxxx'
+    >>> wrap("een " * 20, 10, lines=2)
+    'een een\neen een…'
+    """
+    text = str(label)
+    parts = []
+    for line in textwrap.wrap(text, width, break_long_words=False) or [text]:
+        parts += [line[i : i + 2 * width] for i in range(0, len(line), 2 * width)] or [line]
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1][: 2 * width - 1].rstrip() + "…"
+    return "\n".join(parts)
+
+
 class SVGRenderer(RendererSVG):
     """Matplotlib's SVG renderer, remembering text sizes across charts (and from `measure`).
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import textwrap
 
 import matplotlib
 import matplotlib.ticker
@@ -23,6 +22,7 @@ from matplotlib.figure import Figure
 
 from bwklib.report import chartlayout
 from bwklib.report.chartcache import cached
+from bwklib.report.chartlayout import MAX_LINES, wrap  # noqa: F401 - charts.wrap, as before
 from bwklib.report.formatting import esc, format_eur, format_int, format_percent
 
 BLUE = "#2b6a9b"
@@ -50,33 +50,6 @@ matplotlib.rcParams.update(
 
 DUTCH_TICKS = matplotlib.ticker.FuncFormatter(lambda v, _: format_int(v))
 EURO_TICKS = matplotlib.ticker.FuncFormatter(lambda v, _: format_eur(v))
-
-
-MAX_LINES = 6  # of a label beside a bar; 2019's longest (an indicator) has 5
-
-
-def wrap(label, width: int = 24, lines: int = MAX_LINES) -> str:
-    r"""A label broken over lines of about `width` characters, at most `lines` of them.
-
-    Words stay whole up to twice the width; a longer run without spaces (a pasted address, a
-    hostile text) is cut into pieces of that length, and a label of more lines ends with "…" on
-    its last (the tables show it whole). A chart must keep room for its bars whatever its labels.
-
-    >>> wrap("Koffie en een praatje", 10)
-    'Koffie en\neen\npraatje'
-    >>> wrap("x" * 30, 10)
-    'xxxxxxxxxxxxxxxxxxxx\nxxxxxxxxxx'
-    >>> wrap("een " * 20, 10, lines=2)
-    'een een\neen een…'
-    """
-    text = str(label)
-    parts = []
-    for line in textwrap.wrap(text, width, break_long_words=False) or [text]:
-        parts += [line[i : i + 2 * width] for i in range(0, len(line), 2 * width)] or [line]
-    if len(parts) > lines:
-        parts = parts[:lines]
-        parts[-1] = parts[-1][: 2 * width - 1].rstrip() + "…"
-    return "\n".join(parts)
 
 
 def new_figure(height: float, **kwargs):
