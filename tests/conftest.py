@@ -51,12 +51,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.build)
-    if not config.getoption("--fast"):
+    builds = [item for item in items if item.get_closest_marker("build") is not None]
+    others = [item for item in items if item.get_closest_marker("build") is None]
+    if config.getoption("--fast"):
+        if builds:
+            config.hook.pytest_deselected(items=builds)
+            items[:] = others
         return
-    keep = [item for item in items if item.get_closest_marker("build") is None]
-    if len(keep) < len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
-        items[:] = keep
 
 
 @pytest.fixture(autouse=True, scope="session")
