@@ -282,8 +282,18 @@ KINDS = [
 ]
 
 
+SEEDS, FAST_SEEDS = 8, 3  # random cases per kind of chart: the whole suite, and `--fast`
+
+
+def pytest_generate_tests(metafunc):
+    """Random layouts: 8 seeds per kind of chart in the whole suite, 3 in the fast tier (the same
+    first 3), so that `make test-fast` keeps its seconds and `make test` its breadth."""
+    if "seed" in metafunc.fixturenames:
+        fast = metafunc.config.getoption("--fast", default=False)
+        metafunc.parametrize("seed", range(FAST_SEEDS if fast else SEEDS))
+
+
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("seed", range(8))
 def test_layout_fits_random_labels_and_values(kind, seed, monkeypatch):
     import random
 
