@@ -201,12 +201,13 @@ def bars(ax, y, widths, *, left=None, height: float = 0.8, color=None, label=Non
     """Horizontal bars as `ax.barh` draws them (one Rectangle each), with one data-limit update.
 
     `barh` updates the axes' data limits per bar through a general (and slow) transform; these
-    bars are in data coordinates, so their extent is added once. Colours: one, or one per bar.
+    bars are in data coordinates, so their extent is added once. Colours: one, or a list, repeated.
     The first bar carries the legend label.
     """
     n = len(widths)
     lefts = [0.0] * n if left is None else [float(v) for v in left]
-    colours = color if isinstance(color, list | tuple) else [color] * n
+    palette = list(color) if isinstance(color, list | tuple) and color else [color]
+    colours = list(itertools.islice(itertools.cycle(palette), n))
     corners = []
     for i, (yi, w, x0, c) in enumerate(zip(y, widths, lefts, colours, strict=True)):
         w = float(w)

@@ -330,3 +330,15 @@ def test_layout_is_measured_not_drawn(monkeypatch):
     monkeypatch.setattr(Figure, "draw", lambda self, r: draws.append(1) or original(self, r))
     charts.hbar.__wrapped__(pd.Series({"a": 3, "b": 200}), ["a", "b"], "t", "x")
     assert len(draws) == 1
+
+
+def test_more_bars_than_colours_repeat_the_palette():
+    """A region of 50 locations: one small chart per measure with a bar per location, coloured
+    from the 8 of the palette in turn (as matplotlib's barh repeats a shorter list)."""
+    import pandas as pd
+
+    names = [f"Locatie {i}" for i in range(12)]
+    wide = pd.DataFrame([list(range(1, 13))], columns=names)
+    html = charts.small_multiples.__wrapped__(wide, ["Deelnemers"], names, "Per locatie")
+    fills = [c for c in charts.PALETTE if c in html]
+    assert "Locatie 11" in html and fills == charts.PALETTE
