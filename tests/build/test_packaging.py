@@ -62,8 +62,9 @@ class TestWheel:
         """A new virtual environment gets bwk from the wheel (the dependencies come from this
         environment's site-packages, so no index is needed); in a folder holding data/, notebooks/
         and a copy of the session's 2019 output, the installed `bwk run` builds de-klop's report
-        (left out of the copy's cache manifest) on the new environment's kernel, reuses the others
-        and publishes the complete year.
+        (left out of the copy's cache manifest) on a kernel of the new environment's Python, with
+        no kernelspec installed there (bwklib.build.kernel), reuses the others and publishes the
+        complete year.
 
         One report: what a wheel can lack is a module or a data file of bwklib (every one is
         checked above), and any report reads the template, its stylesheet and the exporters; the
@@ -84,7 +85,6 @@ class TestWheel:
         # the dependencies: this environment's packages, after the new environment's own
         (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
         sh(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", wheel, log=log)
-        sh(python, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3", log=log)
         where = subprocess.run(
             [python, "-c", "import bwklib; print(bwklib.__file__)"],
             capture_output=True,
