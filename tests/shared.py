@@ -100,9 +100,7 @@ def stop_warm_workers() -> None:
     pool, _WARM = _WARM, None
     if pool is None:
         return
-    processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
-    pool.shutdown(wait=False, cancel_futures=True)
-    warmup.end_processes(processes)
+    warmup.end_pool(pool)
 
 
 def seed_charts(output_dir: Path, built: Path) -> None:

@@ -237,6 +237,8 @@ def register_engine() -> None:
             **kwargs,
         ):
             kc = kwargs.pop("kc", None)
+            if kc is None:  # nbclient would connect a blocking client: no time limit would fire
+                raise ValueError("the engine needs the worker kernel's client (kc=)")
             kwargs = {k: v for k, v in kwargs.items() if k not in ("input_path", "timeout")}
             client = timeouts.notebook_client_class()(  # an asyncio client: time limits work
                 nb_man,

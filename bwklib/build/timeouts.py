@@ -77,33 +77,18 @@ IOPUB_GRACE = 60  # seconds a cell's output may trail its reply on a busy machin
 
 
 def notebook_client_class():
-    """papermill's notebook client, talking to the worker's kernel with an asyncio client.
+    """papermill's notebook client, with time for a cell's output to trail its reply.
 
-    The worker's kernel manager is synchronous and would hand nbclient a blocking client; while
-    that client waits for a cell's output nothing else runs, so a cell's time limit never fires.
-    An asyncio client (nbclient's default) lets the time limit interrupt the wait.
+    It talks to the worker's kernel through the kernel's own asyncio client
+    (bwklib.build.engine.WorkerKernel.wait_ready): a blocking client, which the synchronous kernel
+    manager would hand nbclient, lets nothing else run while it waits for a cell's output, so a
+    cell's time limit would never fire.
     """
-    from jupyter_client.asynchronous import AsyncKernelClient
-    from nbclient.util import run_sync
     from papermill.clientwrap import PapermillNotebookClient
 
     class TimedNotebookClient(PapermillNotebookClient):
         def __init__(self, *args, **kwargs):
             kwargs.setdefault("iopub_timeout", IOPUB_GRACE)
             super().__init__(*args, **kwargs)
-
-        async def async_start_new_kernel_client(self):
-            km = self.km
-            self.kc = AsyncKernelClient(
-                **km.get_connection_info(session=True),
-                connection_file=km.connection_file,
-                parent=km,
-            )
-            self.kc.start_channels()
-            await self.kc.wait_for_ready(timeout=self.startup_timeout)
-            self.kc.allow_stdin = False
-            return self.kc
-
-        start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     return TimedNotebookClient

@@ -96,17 +96,18 @@ def stop() -> None:
         return
     if cancel is not None:
         cancel.set()  # a worker between two warming steps skips the rest
-    processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
-    pool.shutdown(wait=False, cancel_futures=True)
-    end_processes(processes)
+    end_pool(pool)
 
 
-def end_processes(processes, grace: float = 10) -> None:
-    """SIGTERM each process, then SIGKILL whatever still runs after `grace` seconds.
+def end_pool(pool: ProcessPoolExecutor, grace: float = 10) -> None:
+    """Cancel what has not started, SIGTERM every worker, SIGKILL one still there after `grace` s.
 
     A worker that does not end (stuck, or ignoring SIGTERM) would otherwise keep this process
     from exiting: concurrent.futures waits for its pool's processes at exit.
     """
+    # Taken before shutdown(), which forgets them (and would let them finish their tasks).
+    processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
+    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
     for process in processes:

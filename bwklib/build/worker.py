@@ -140,10 +140,7 @@ def run_tasks(
                 f"({res.seconds:.1f} s)"
             )
     except BaseException:
-        # Taken before shutdown(), which forgets them (and would let them finish their tasks).
-        processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public API
-        pool.shutdown(wait=False, cancel_futures=True)
-        warmup.end_processes(processes, grace=5)  # kernels die with them (guard.kernel_preexec)
+        warmup.end_pool(pool, grace=5)  # the kernels die with the workers (guard.kernel_preexec)
         guard.remove_stale_kernel_dirs()
         raise
     if own:
