@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bwklib import paths
-from bwklib.build.provenance import input_digests
+from bwklib.build.provenance import FileDigests, input_digests
 
 MANIFEST = ".bwk-manifest.json"
 OUTPUT_PACKAGES = [
@@ -63,15 +63,20 @@ def environment() -> dict:
     }
 
 
-def task_key(data, task, notebook_dir: Path, code: str, env: dict) -> str:
-    """The content hash that decides whether a report must be rebuilt."""
+def task_key(
+    data, task, notebook_dir: Path, code: str, env: dict, digests: FileDigests | None = None
+) -> str:
+    """The content hash that decides whether a report must be rebuilt.
+
+    `digests`: one `FileDigests` for the keys of every report of a snapshot (each file read once).
+    """
     record = {
         "notebook": hashlib.sha256((Path(notebook_dir) / task.notebook).read_bytes()).hexdigest(),
         "code": code,
         "environment": env,
         "parameters": task.parameters,
         "title": task.title,
-        "inputs": input_digests(data, task.scope),
+        "inputs": input_digests(data, task.scope, digests),
     }
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 

@@ -79,7 +79,8 @@ def build_reports(
     notebook's execution (seconds).
     """
     code, env = cache.code_digest(), cache.environment()
-    keys = {t.scope: cache.task_key(data, t, notebook_dir, code, env) for t in tasks}
+    digests = cache.FileDigests()  # the snapshot's files do not change during the run
+    keys = {t.scope: cache.task_key(data, t, notebook_dir, code, env, digests) for t in tasks}
     manifest = {} if force else cache.read_manifest(previous)
     reused = [t for t in tasks if cache.reuse(t, keys[t.scope], manifest, previous, staging)]
     todo = [t for t in tasks if t not in reused]

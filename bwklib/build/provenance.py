@@ -105,18 +105,34 @@ def canonical_rows(path: Path, column: str, value: str) -> bytes:
     and LF line ends; sort the selected rows by their text (code point order, which is byte order of
     UTF-8, i.e. `LC_ALL=C sort`); the digest is the SHA-256 of the UTF-8 bytes.
     """
+    header, by_value = _rows_by_value(path, column)
+    return _canonical(header, by_value.get(value, []))
+
+
+def _rows_by_value(path: Path, column: str) -> tuple[str, dict[str, list[str]]]:
+    """A file's header line and its row lines (as `canonical_rows` writes them) by `column`."""
     text = Path(path).read_text(encoding="utf-8").removeprefix("\ufeff")
     records = list(csv.reader(io.StringIO(text, newline="")))
-    header, body = records[0], records[1:]
-    at = header.index(column)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
 
     def line(cells: list[str]) -> str:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow(cells)
+        out.seek(0)
+        out.truncate()
+        writer.writerow(cells)
         return out.getvalue()
 
-    picked = sorted(line(r) for r in body if len(r) > at and r[at] == value)
-    return (line(header) + "".join(picked)).encode("utf-8")
+    header, body = records[0], records[1:]
+    at = header.index(column)
+    by_value: dict[str, list[str]] = {}
+    for r in body:
+        if len(r) > at:
+            by_value.setdefault(r[at], []).append(line(r))
+    return line(header), by_value
+
+
+def _canonical(header: str, lines: list[str]) -> bytes:
+    return (header + "".join(sorted(lines))).encode("utf-8")
 
 
 def rows_digest(path: Path, column: str, value: str) -> str:
@@ -124,12 +140,51 @@ def rows_digest(path: Path, column: str, value: str) -> str:
     return hashlib.sha256(canonical_rows(path, column, value)).hexdigest()
 
 
-def input_digests(data, scope: str) -> dict:
+class FileDigests:
+    """The digests `input_digests` needs, each file read once: for many reports of one snapshot.
+
+    Only for files that do not change while it is used (a run's input snapshot,
+    bwklib.build.snapshot): a run with many reports, and earlier years to compare with, would
+    otherwise hash every file and parse every table once per report.
+    """
+
+    def __init__(self):
+        self._files: dict[Path, str] = {}
+        self._rows: dict[tuple[Path, str], tuple[str, dict[str, list[str]]]] = {}
+        self._history: dict[tuple[Path, int], list[Path]] = {}
+
+    def file(self, path: Path) -> str:
+        """SHA-256 of a file's bytes (`sha256`)."""
+        path = Path(path)
+        if path not in self._files:
+            self._files[path] = sha256(path)
+        return self._files[path]
+
+    def rows(self, path: Path, column: str, value: str) -> str:
+        """SHA-256 of the canonical CSV of a file's rows for one value (`rows_digest`)."""
+        key = (Path(path), column)
+        if key not in self._rows:
+            self._rows[key] = _rows_by_value(path, column)
+        header, by_value = self._rows[key]
+        return hashlib.sha256(_canonical(header, by_value.get(value, []))).hexdigest()
+
+    def history_files(self, data) -> list[Path]:
+        """bwklib.compute.history.history_files of a year."""
+        from bwklib.compute.history import history_files
+
+        key = (Path(data.data_dir), data.year)
+        if key not in self._history:
+            self._history[key] = history_files(data)
+        return self._history[key]
+
+
+def input_digests(data, scope: str, digests: FileDigests | None = None) -> dict:
     """What one report depends on, file by file.
 
     A region's report depends on every data file. A location's report depends on the definition and
     configuration files and, of the tables that hold every location's figures, only its own rows:
-    so a change in one location's figures leaves the other locations' reports valid.
+    so a change in one location's figures leaves the other locations' reports valid. `digests`
+    shares the reading of the files among the reports of one snapshot (`FileDigests`).
     """
     from bwklib.compute.consolidation import is_region
     from bwklib.inputs.stories import figure_refs
@@ -140,8 +195,9 @@ def input_digests(data, scope: str) -> dict:
         r.scope for r in figure_refs(data.stories.get(scope, "")) if r.scope not in (None, scope)
     }
     own_rows = not is_region(data, scope) and not others
-    digests = {
-        f"{data.data_dir.name}/{paths.DATAPACKAGE}": sha256(data.data_dir / paths.DATAPACKAGE)
+    read = digests or FileDigests()
+    out = {
+        f"{data.data_dir.name}/{paths.DATAPACKAGE}": read.file(data.data_dir / paths.DATAPACKAGE)
     }
     for name in sorted(data.tables):
         path = data.path(name)
@@ -149,14 +205,12 @@ def input_digests(data, scope: str) -> dict:
             continue
         shown = relative(path, root)
         if own_rows and name in LOCATION_ROW_INPUTS:
-            digests[f"{shown} (regels van {scope})"] = rows_digest(path, "location", scope)
+            out[f"{shown} (regels van {scope})"] = read.rows(path, "location", scope)
         else:
-            digests[shown] = sha256(path)
-    from bwklib.compute.history import history_files
-
-    for path in history_files(data):  # earlier years the report compares with
-        digests[relative(path, root)] = sha256(path)
+            out[shown] = read.file(path)
+    for path in read.history_files(data):  # earlier years the report compares with
+        out[relative(path, root)] = read.file(path)
     if scope in data.story_files:
         path = data.story_files[scope]
-        digests[relative(path, root)] = sha256(path)
-    return digests
+        out[relative(path, root)] = read.file(path)
+    return out

@@ -83,3 +83,38 @@ def test_every_file_read_is_listed_and_hashed(data2019):
 def test_no_absolute_path_in_the_record(data2019):
     text = repr(provenance.collect(data2019)) + repr(provenance.input_digests(data2019, "top"))
     assert str(paths.ROOT) not in text
+
+
+class TestFileDigests:
+    """One FileDigests for every report of a run: the same digests, each file read once."""
+
+    def test_the_same_digests_as_each_report_alone(self, data2019):
+        shared = provenance.FileDigests()
+        for scope in [*data2019["locations"].location, *data2019["regions"].region]:
+            assert provenance.input_digests(data2019, scope, shared) == (
+                provenance.input_digests(data2019, scope)
+            )
+
+    def test_each_file_read_once(self, data2019, monkeypatch):
+        opened = []
+        real = provenance._rows_by_value, provenance.sha256
+        monkeypatch.setattr(
+            provenance, "_rows_by_value", lambda p, c: opened.append(f"rows {p}") or real[0](p, c)
+        )
+        monkeypatch.setattr(
+            provenance, "sha256", lambda p: opened.append(f"bytes {p}") or real[1](p)
+        )
+        shared = provenance.FileDigests()
+        scopes = [*data2019["locations"].location, *data2019["regions"].region]
+        for scope in scopes:
+            provenance.input_digests(data2019, scope, shared)
+        assert len(scopes) > 2 and opened  # the year's tables, 2018 (compared with), the stories
+        assert sorted(opened) == sorted(set(opened))
+
+    def test_a_value_without_rows_gives_the_header_alone(self, tmp_path):
+        path = tmp_path / "t.csv"
+        path.write_text("location,x\ntop,1\n", encoding="utf-8")
+        assert provenance.FileDigests().rows(path, "location", "klop") == (
+            hashlib.sha256(b"location,x\n").hexdigest()
+        )
+        assert provenance.FileDigests().rows(path, "location", "top") == recipe(path, "top")
