@@ -90,6 +90,15 @@ class InProcessPool(ThreadPoolExecutor):
     def __init__(self, max_workers=None, mp_context=None, initializer=None, initargs=()):
         super().__init__(max_workers)
 
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        """Always waits for the stubs running (milliseconds each): a thread cannot be terminated.
+
+        An interrupted run ends its pool with shutdown(wait=False) and then terminates and joins
+        the worker processes (bwklib.build.warmup.end_pool), so no worker writes into the staging
+        folder the run then removes. Without the wait a stub thread could (test_faults' TERM case).
+        """
+        super().shutdown(wait=True, cancel_futures=cancel_futures)
+
 
 def use_stub(mp, fail=(), real=()) -> None:
     """Make `bwklib.build.pipeline.run` build with `StubExecutor(fail, real)`.
