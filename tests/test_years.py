@@ -110,8 +110,9 @@ def fill(book, locations: list[dict], figures: dict[str, list[dict]]) -> None:
     for sheet in SHEETS:
         ws = wb[sheet.title]
         col = {c.value: c.column for c in ws[1]}
+        width = ws.max_column  # openpyxl scans every cell to answer: once, not once a row
         for r in range(2, ws.max_row + 1):
-            for c in range(1, ws.max_column + 1):
+            for c in range(1, width + 1):
                 ws.cell(r, c).value = None
         table = locations if sheet.resource == "locations" else figures.get(sheet.resource, [])
         for r, row in enumerate(table, start=2):

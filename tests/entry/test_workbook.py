@@ -74,8 +74,9 @@ def cell_value(text: str):
     return text or None
 
 
-def clear(ws, row: int) -> None:
-    for col in range(1, ws.max_column + 1):
+def clear(ws, row: int, width: int | None = None) -> None:
+    """Empty a row (`width`: ws.max_column, which openpyxl finds by scanning every cell)."""
+    for col in range(1, (width or ws.max_column) + 1):
         ws.cell(row, col).value = None
 
 
@@ -83,11 +84,11 @@ def fill_sheet(ws, sheet, rows: list[dict], drop: set[str]) -> None:
     """Fill the prefilled row of each key, append the rest; rows of dropped locations are emptied."""
     col = {c.value: c.column for c in ws[1]}
     key = primary_key(PACKAGE, sheet.resource)
-    at, last = {}, 1
+    at, last, width = {}, 1, ws.max_column
     for r in range(2, ws.max_row + 1):
         k = tuple(ws.cell(r, col[sheet.columns[f]]).value for f in key)
         if sheet.resource == "locations" or k[0] in drop:
-            clear(ws, r)
+            clear(ws, r, width)
         elif any(k):
             at[k], last = r, r
     for row in rows:
