@@ -75,11 +75,68 @@ def history_files(data) -> list[Path]:
     return files
 
 
+Index = dict[tuple[str, str, str], tuple[object, object]]
+
+
+def figure_index(frame: pd.DataFrame) -> Index:
+    """The figures of a frame by (scope, key, basis): (value, unit) of the first such row."""
+    index: Index = {}
+    for scope, key, basis, value, unit in zip(
+        *(frame[c].tolist() for c in ("scope", "key", "basis", "value", "unit")), strict=True
+    ):
+        index.setdefault((scope, key, basis), (value, unit))
+    return index
+
+
+@cache
+def _year_index(key: tuple) -> Index:
+    """figure_index of `_figures_of_year(key)`, kept with it."""
+    return figure_index(_figures_of_year(key))
+
+
+def year_indexes(
+    data, current: pd.DataFrame, earlier: list[int] | None = None
+) -> tuple[list[int], dict[int, Index]]:
+    """The years a report compares (earlier ones, then this one) and the figure index of each.
+
+    `current` holds this year's figures; the earlier years' (`earlier`, by default
+    `earlier_years(data)`) are recomputed or recorded ones.
+    """
+    earlier = earlier_years(data) if earlier is None else earlier
+    indexes = {}
+    if earlier:
+        key = content_key(earlier[0], data.data_dir)  # digests once for every earlier year
+        indexes = {y: _year_index((int(y), *key[1:])) for y in earlier}
+    indexes[data.year] = figure_index(current)
+    return [*earlier, data.year], indexes
+
+
+def comparison_rows(data, scope: str, years: list[int], indexes: dict[int, Index]) -> list[dict]:
+    """The rows of `comparison` before it leaves out the unknown ones and adds the change.
+
+    One row per configured figure: key, basis, unit (that of the first year with the figure)
+    and the value of each year (NaN where unknown).
+    """
+    rows = []
+    for want_key, want_basis in zip(
+        data["comparison"].key.tolist(), data["comparison"].basis.tolist(), strict=True
+    ):
+        row = {"key": want_key, "basis": want_basis, "unit": None}
+        for year in years:
+            hit = indexes[year].get((scope, want_key, want_basis))
+            row[year] = float(hit[0]) if hit is not None else float("nan")
+            if hit is not None and row["unit"] is None:
+                row["unit"] = hit[1]
+        rows.append(row)
+    return rows
+
+
 def comparison(data, scope: str, current: pd.DataFrame | None = None) -> pd.DataFrame:
     """The configured figures of a scope over the years: one row per figure, one column per year.
 
     `current`, when given, is compute_figures(data) for at least this scope (computed once by a
-    caller that compares every scope).
+    caller that compares every scope). Each year's figures are looked up by (scope, key, basis)
+    in a dict built once per frame (the first row of a figure counts).
 
     Returns
     -------
@@ -87,21 +144,10 @@ def comparison(data, scope: str, current: pd.DataFrame | None = None) -> pd.Data
         Columns: key, basis, unit, then one column per year (NaN where unknown), then `change`
         (current minus previous year, NaN when either is unknown).
     """
-    years = [*earlier_years(data), data.year]
     if current is None:
         current = compute_figures(data, [scope])
-    frames = {y: figures_of_year(y, data.data_dir) for y in years[:-1]}
-    frames[data.year] = current
-    rows = []
-    for want in data["comparison"].itertuples():
-        row = {"key": want.key, "basis": want.basis, "unit": None}
-        for year in years:
-            f = frames[year]
-            hit = f[(f.scope == scope) & (f.key == want.key) & (f.basis == want.basis)]
-            row[year] = float(hit.value.iloc[0]) if len(hit) else float("nan")
-            if len(hit) and row["unit"] is None:
-                row["unit"] = hit.unit.iloc[0]
-        rows.append(row)
+    years, indexes = year_indexes(data, current)
+    rows = comparison_rows(data, scope, years, indexes)
     table = pd.DataFrame(rows, columns=["key", "basis", "unit", *years])
     table = table[table[data.year].notna() | table[years[:-1]].notna().any(axis=1)]
     if len(years) > 1:
@@ -117,47 +163,47 @@ def history_figures(
     `earlier:<year>:<key>` is the value of an earlier year (recomputed for a complete year, as
     recorded in known_figures.csv for a partial one); `change:<key>` is this year's value minus the
     previous year's. Only values that are known are listed. `current`: compute_figures(data) of
-    at least these scopes, when the caller has it already.
+    at least these scopes, when the caller has it already. The rows are those of `comparison`
+    per scope, built from one figure index per year (not one table per scope).
     """
     from bwklib.compute.figures import FIGURE_COLUMNS, scopes
 
+    columns = [c for c in FIGURE_COLUMNS if c != "year"]
     years = earlier_years(data)
-    rows = []
     if not years:
         return pd.DataFrame(columns=FIGURE_COLUMNS)
     files = {y: "; ".join(relative_files(data, y)) for y in years}
+    change_source = (
+        f"bwklib.compute.history.comparison <- {files[years[-1]]}; {data.source('comparison')}"
+    )
     chosen = only if only is not None else scopes(data)
     if current is None:
         current = compute_figures(data, chosen)
+    shown, indexes = year_indexes(data, current, years)
+    rows = []
     for scope in chosen:
-        table = comparison(data, scope, current)
-        for r in table.itertuples(index=False):
-            values = dict(zip(table.columns, r, strict=True))
+        for r in comparison_rows(data, scope, shown, indexes):
+            values = [r[y] for y in shown]
+            if all(pd.isna(v) for v in values):  # comparison leaves out what no year knows
+                continue
             for year in years:
-                if pd.notna(values[year]):
+                if pd.notna(r[year]):
                     rows.append(
-                        {
-                            "scope": scope,
-                            "key": f"earlier:{year}:{values['key']}",
-                            "basis": values["basis"],
-                            "value": float(values[year]),
-                            "unit": values["unit"],
-                            "source": f"bwklib.compute.history.figures_of_year <- {files[year]}",
-                        }
+                        [
+                            scope,
+                            f"earlier:{year}:{r['key']}",
+                            r["basis"],
+                            r[year],
+                            r["unit"],
+                            f"bwklib.compute.history.figures_of_year <- {files[year]}",
+                        ]
                     )
-            if "change" in values and pd.notna(values["change"]):
+            change = r[data.year] - r[years[-1]]
+            if pd.notna(change):
                 rows.append(
-                    {
-                        "scope": scope,
-                        "key": f"change:{values['key']}",
-                        "basis": values["basis"],
-                        "value": float(values["change"]),
-                        "unit": values["unit"],
-                        "source": "bwklib.compute.history.comparison <- "
-                        f"{files[years[-1]]}; {data.source('comparison')}",
-                    }
+                    [scope, f"change:{r['key']}", r["basis"], change, r["unit"], change_source]
                 )
-    out = pd.DataFrame(rows, columns=[c for c in FIGURE_COLUMNS if c != "year"])
+    out = pd.DataFrame(rows, columns=columns)
     out.insert(0, "year", data.year)
     return out
 
