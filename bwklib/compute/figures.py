@@ -5,11 +5,13 @@ The rows feed output/<year>/figures.csv and the published-versus-recomputed chec
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from bwklib.compute import consolidation as cons
 from bwklib.compute import finance
-from bwklib.compute.scoring import band_counts, score_all
+from bwklib.compute.scoring import score_all
 
 FIGURE_COLUMNS = ["year", "scope", "key", "basis", "value", "unit", "source"]
 
@@ -96,20 +98,20 @@ def count_figures(
         }
         for k, v in series.items()
     ]
+    total = series.sum()
     if prefix != "generic":
         rows.append(
             {
                 "scope": scope,
                 "key": f"{prefix}_total",
                 "basis": "actual",
-                "value": int(series.sum()),
+                "value": int(total),
                 "unit": "count",
                 "source": src,
             }
         )
-    denominator = share_of if share_of is not None else pd.Series(series.sum(), index=series.index)
     for k, v in series.items():
-        d = denominator.get(k, 0)
+        d = share_of.get(k, 0) if share_of is not None else total
         rows.append(
             {
                 "scope": scope,
@@ -132,11 +134,20 @@ def region_of(data, scope: str) -> str:
 
 
 def participant_figures(data, scope: str) -> list[dict]:
-    """Participants per activity type and housing corporation, and the generic counts."""
+    """Participants per activity type and housing corporation, and the generic counts.
+
+    The generic shares are of the region's generic counts: a region's are its own, a location's
+    are computed once per region of a read-only year (`YearData.remember`).
+    """
     if not cons.has_registration(data, scope):
         return []
     generic = cons.generic_totals(data, scope)
-    region_generic = cons.generic_totals(data, region_of(data, scope))
+    region = region_of(data, scope)
+    region_generic = (
+        generic
+        if region == scope
+        else data.remember(("generic_totals", region), cons.generic_totals, region)
+    )
     return [
         *count_figures(
             data,
@@ -166,13 +177,34 @@ def participant_figures(data, scope: str) -> list[dict]:
     ]
 
 
+def location_bands(data) -> dict[str, dict]:
+    """How many indicators of each location fall in each band (None: not scored), from score_all.
+
+    The count per location and band that `band_counts` tabulates, as plain dicts.
+    """
+    counts: dict[str, dict] = {}
+    scores = score_all(data)
+    for location, band in zip(scores.location.tolist(), scores.band.tolist(), strict=True):
+        per_band = counts.setdefault(location, {})
+        band = None if pd.isna(band) else band
+        per_band[band] = per_band.get(band, 0) + 1
+    return counts
+
+
 def band_figures(data, scope: str) -> list[dict]:
-    """How many of the scope's indicators fall in each band, and how many are not scored."""
+    """How many of the scope's indicators fall in each band, and how many are not scored.
+
+    The sums over the scope's locations of `location_bands`, kept once per read-only year.
+    """
     if not cons.has_registration(data, scope):
         return []
-    scores = score_all(data)
-    scores = scores[scores.location.isin(cons.scope_locations(data, scope))]
-    counts = {**band_counts(scores, data["bands"]).sum(), "unscored": scores.band.isna().sum()}
+    per_location = data.remember(("location_bands",), location_bands)
+    bands = list(data["bands"].band)
+    counts = dict.fromkeys([*bands, None], 0)
+    for location in cons.scope_locations(data, scope):
+        for band, n in per_location.get(location, {}).items():
+            if band in counts:  # a band outside the legend is in no column of band_counts
+                counts[band] += n
     src = (
         "bwklib.compute.scoring.band_counts <- "
         f"{data.source('results', 'indicators', 'scoring_rules', 'bands')}"
@@ -182,11 +214,20 @@ def band_figures(data, scope: str) -> list[dict]:
             "scope": scope,
             "key": f"band:{band}",
             "basis": "actual",
-            "value": int(counts[band]),
+            "value": counts[band],
             "unit": "count",
             "source": src,
         }
-        for band in [*data["bands"].band, "unscored"]
+        for band in bands
+    ] + [
+        {
+            "scope": scope,
+            "key": "band:unscored",
+            "basis": "actual",
+            "value": counts[None],
+            "unit": "count",
+            "source": src,
+        }
     ]
 
 
@@ -200,11 +241,15 @@ def scope_figures(data, scope: str) -> list[dict]:
 def compute_figures(data, only: list[str] | None = None) -> pd.DataFrame:
     """Every figure of every scope of the year (or of the scopes in `only`), in a fixed order.
 
-    Each scope's rows are computed once per read-only year (`YearData.remember`).
+    Each scope's rows are computed once per read-only year (`YearData.remember`). Data that may
+    still change is read as it is at the call, through a read-only view of its tables kept for
+    this call only: what the scopes share (scores, key figures, a region's generic counts) is
+    computed once per call, not once per scope.
     """
+    view = data if data.derived is not None else replace(data, derived=None).read_only()
     rows = []
-    for scope in only if only is not None else scopes(data):
-        rows += data.remember(("scope_figures", scope), scope_figures, scope)
+    for scope in only if only is not None else scopes(view):
+        rows += view.remember(("scope_figures", scope), scope_figures, scope)
     df = pd.DataFrame(rows)
     df.insert(0, "year", data.year)
     return df[FIGURE_COLUMNS]
