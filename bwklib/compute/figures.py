@@ -11,6 +11,7 @@ import pandas as pd
 
 from bwklib.compute import consolidation as cons
 from bwklib.compute import finance
+from bwklib.compute.scopecounts import scope_totals
 from bwklib.compute.scoring import score_all
 
 FIGURE_COLUMNS = ["year", "scope", "key", "basis", "value", "unit", "source"]
@@ -136,24 +137,21 @@ def region_of(data, scope: str) -> str:
 def participant_figures(data, scope: str) -> list[dict]:
     """Participants per activity type and housing corporation, and the generic counts.
 
-    The generic shares are of the region's generic counts: a region's are its own, a location's
-    are computed once per region of a read-only year (`YearData.remember`).
+    The sums of `consolidation.activity_totals`, `housing_totals` and `generic_totals`, from the
+    rows of each count table read once (`scopecounts.scope_totals`). The generic shares are of the
+    region's generic counts (a region's are its own).
     """
     if not cons.has_registration(data, scope):
         return []
-    generic = cons.generic_totals(data, scope)
+    generic = scope_totals(data, "generic_counts", scope)
     region = region_of(data, scope)
-    region_generic = (
-        generic
-        if region == scope
-        else data.remember(("generic_totals", region), cons.generic_totals, region)
-    )
+    region_generic = generic if region == scope else scope_totals(data, "generic_counts", region)
     return [
         *count_figures(
             data,
             scope,
             "activity",
-            cons.activity_totals(data, scope),
+            scope_totals(data, "participants_activity", scope),
             "activity_totals",
             "participants_activity",
         ),
@@ -161,7 +159,7 @@ def participant_figures(data, scope: str) -> list[dict]:
             data,
             scope,
             "housing",
-            cons.housing_totals(data, scope),
+            scope_totals(data, "participants_housing", scope),
             "housing_totals",
             "participants_housing",
         ),

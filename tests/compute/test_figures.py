@@ -13,6 +13,7 @@ import zuidoost
 
 from bwklib.compute import consolidation as cons
 from bwklib.compute.figures import compute_figures, scopes
+from bwklib.compute.scopecounts import scope_totals
 from bwklib.compute.scoring import score_all
 from bwklib.inputs.loading import load_year
 
@@ -144,3 +145,49 @@ def test_figures_of_an_edited_copy_of_a_year_follow_the_edit(data_copy):
         figs[("utrecht", "generic:deelnemers")]
         == 330 + figs[("de-verbinding", "generic:deelnemers")]
     )
+
+
+TOTALS = {
+    "participants_activity": cons.activity_totals,
+    "participants_housing": cons.housing_totals,
+    "generic_counts": cons.generic_totals,
+}
+
+
+@pytest.mark.parametrize("fixture", ["data2019", "two_regions", "one_location", "gaps"])
+@pytest.mark.parametrize("table", sorted(TOTALS))
+def test_scope_totals_are_the_consolidation_totals(fixture, table, request):
+    data = request.getfixturevalue(fixture)
+    data = data[0] if isinstance(data, tuple) else data
+    for scope in scopes(data):
+        mine, theirs = scope_totals(data, table, scope), TOTALS[table](data, scope)
+        assert list(mine.index) == list(theirs.index)
+        assert mine.tolist() == theirs.tolist()
+        assert mine.dtype == "int64"
+
+
+@pytest.fixture
+def gaps(data_copy):
+    """2019 where TOP registered no housing corporations and zero participants of one activity."""
+    folder = data_copy / "2019"
+    path = folder / "participants_housing.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(x for x in lines if not x.startswith("top,")), encoding="utf-8")
+    path = folder / "participants_activity.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, x in enumerate(lines) if x.startswith("top,"))
+    cells = lines[first].split(",")
+    lines[first] = ",".join([cells[0], cells[1], "0", *cells[3:]])
+    path.write_text("".join(lines), encoding="utf-8")
+    return load_year(2019, data_copy), cells[1]
+
+
+def test_a_location_without_rows_has_totals_but_no_shares(gaps):
+    data, activity = gaps
+    figs = figures_by(compute_figures(data))
+    assert figs[("top", "housing_total")] == 0
+    assert not any(s == "top" and k.startswith("housing:") for s, k in figs)
+    assert figs[("top", f"activity:{activity}")] == 0  # a row of zero is a category all the same
+    utrecht = data["participants_activity"]
+    expected = utrecht[utrecht.activity_type == activity].participants.sum()
+    assert figs[("utrecht", f"activity:{activity}")] == expected
