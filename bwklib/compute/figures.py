@@ -241,13 +241,17 @@ def compute_figures(data, only: list[str] | None = None) -> pd.DataFrame:
 
     Each scope's rows are computed once per read-only year (`YearData.remember`). Data that may
     still change is read as it is at the call, through a read-only view of its tables kept for
-    this call only: what the scopes share (scores, key figures, a region's generic counts) is
+    this call only: what the scopes share (scores, key figures, the rows of the count tables) is
     computed once per call, not once per scope.
     """
-    view = data if data.derived is not None else replace(data, derived=None).read_only()
     rows = []
-    for scope in only if only is not None else scopes(view):
-        rows += view.remember(("scope_figures", scope), scope_figures, scope)
+    if data.derived is not None:
+        for scope in only if only is not None else scopes(data):
+            rows += data.remember(("scope_figures", scope), scope_figures, scope)
+    else:  # the view is this call's alone: its rows need no copy
+        view = replace(data, derived=None).read_only()
+        for scope in only if only is not None else scopes(view):
+            rows += scope_figures(view, scope)
     df = pd.DataFrame(rows)
     df.insert(0, "year", data.year)
     return df[FIGURE_COLUMNS]
