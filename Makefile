@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
@@ -26,6 +26,12 @@ install: $(STAMP) ## Create .venv and install the locked versions (requirements.
 
 report: $(STAMP) ## Build every report of the latest year in data/ (or YEAR=2019) into output/<year>/
 	$(BIN)/bwk run $(if $(YEAR),--year $(YEAR),)
+
+# Some shells (sandboxes, CI images) set PYTHONDONTWRITEBYTECODE: every one of the suite's hundred
+# Python processes (test workers, bwk runs, pool workers, kernels) would then compile bwklib again and
+# each test worker rewrite every test module again (about 2 s each). The tests keep their bytecode, as
+# Python does by default (in the git-ignored __pycache__ folders).
+test test-fast: export PYTHONDONTWRITEBYTECODE :=
 
 test: $(STAMP) ## The whole suite: builds, browser tests, doctests (what CI runs)
 	$(BIN)/python -m pytest $(XDIST)

@@ -13,7 +13,9 @@
   execution is refused, so a test that needs one and lacks the mark fails instead of going slow.
 """
 
+import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +37,40 @@ def pytest_configure(config):
     skip_optional_imports()  # as bwk's own processes do: a second less per test process
 
 
+_CLEANUP: list[threading.Thread] = []
+
+
+def pytest_sessionstart(session):
+    """Remove the folders of old test sessions while this one runs, not after it.
+
+    pytest keeps the last three sessions' folders (tmp_path_retention_count) and removes older ones
+    when a session ends: some 10,000 files of earlier builds, about 3 s in which the machine waits
+    for the disk. The same removal (pytest's own function, with the arguments it would use at the
+    end) starts in a thread of the controlling process at the start; at the end nothing is left to do.
+    """
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if os.environ.get("PYTEST_XDIST_WORKER") or factory is None:
+        return  # xdist's workers have folders inside the controller's; it removes old sessions
+    try:
+        from _pytest.pathlib import LOCK_TIMEOUT, cleanup_numbered_dir
+    except ImportError:  # another pytest: it cleans up at the end, as always
+        return
+    if factory._given_basetemp is not None or factory._retention_count == 0:  # noqa: SLF001
+        return  # no numbered folders to clean up
+    current = factory.getbasetemp()
+    args = (current.parent, "pytest-", factory._retention_count)  # noqa: SLF001
+    dead_before = current.stat().st_mtime - LOCK_TIMEOUT  # as pytest computes it
+    thread = threading.Thread(
+        target=cleanup_numbered_dir, args=(*args, dead_before), name="old-tmp", daemon=True
+    )
+    thread.start()
+    _CLEANUP.append(thread)
+
+
 def pytest_sessionfinish(session):
     stop_warm_workers()  # the warm workers of tests/shared.py, if this process started them
+    for thread in _CLEANUP:
+        thread.join()  # long done: a thread cut off would leave a half-removed folder behind
 
 
 def pytest_addoption(parser):

@@ -34,7 +34,12 @@ def sh(*cmd, cwd=None, env=None, log: Path) -> None:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
-    """The wheel `pip install .` builds from this source tree (a copy: nothing is written here)."""
+    """The wheel `pip install .` builds from this source tree (a copy: nothing is written here).
+
+    With the build backend of this environment (setuptools, in requirements.lock): pip's default
+    isolated build would first install setuptools from the package index into a fresh folder,
+    which a test should not need (and which took two thirds of the fixture's time).
+    """
     root = tmp_path_factory.mktemp("wheel")
     source = root / "source"
     shutil.copytree(
@@ -43,7 +48,8 @@ def wheel(tmp_path_factory):
         ignore=shutil.ignore_patterns(".venv", "output", "*.egg-info", "__pycache__", ".git"),
     )
     log = root / "pip.log"
-    sh(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", root / "dist", source, log=log)
+    pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
+    sh(*pip, "-w", root / "dist", source, log=log)
     (built,) = (root / "dist").glob("bwklib-*.whl")
     return built
 
