@@ -182,8 +182,7 @@ def test_a_label_of_any_length_leaves_room_for_the_bars():
 # The layout is computed from text sizes (bwklib.report.chartlayout), not by drawing: for random
 # labels and values, matplotlib's own draw afterwards (`laid_out`: every position a full draw sets)
 # finds every text inside the figure, no two texts on one spot, and every annotation beside a bar
-# inside the axes. (An x label is a short unit: it is
-# not wrapped.)
+# inside the axes. (An x label is a short unit: it is not wrapped.)
 
 WORDS = [
     "en",
@@ -335,6 +334,34 @@ def test_layout_fits_random_labels_and_values(kind, seed, monkeypatch):
     html = getattr(charts, kind).__wrapped__(*args, **kwargs)
     assert html.count("<svg") >= 1
     assert problems == []
+
+
+def test_a_draw_without_rendering_places_texts_as_a_full_draw():
+    """`laid_out` (no pixels, a kept renderer) gives every text the extent a full Agg draw gives:
+    tick labels, category labels, annotations, the x label under the ticks, a legend's texts."""
+    import random
+
+    args, kwargs = random_chart("stacked_by_location", random.Random("stacked_by_location-5"))
+    figures = []
+    original = charts.to_html
+
+    def keep(fig, title):
+        figures.append(fig)
+        return original(fig, title)
+
+    charts.to_html = keep
+    try:
+        charts.stacked_by_location.__wrapped__(*args, **kwargs)
+    finally:
+        charts.to_html = original
+    (fig,) = figures
+    texts = visible_texts(fig) + fig.axes
+    assert fig.legends and len(texts) > 10
+    renderer = laid_out(fig)
+    quick = [tuple(t.get_window_extent(renderer).bounds) for t in texts]
+    fig.canvas.draw()
+    full = [tuple(t.get_window_extent(fig.canvas.get_renderer()).bounds) for t in texts]
+    assert quick == full
 
 
 def test_annotation_check_finds_a_text_beyond_the_axes():
