@@ -1,7 +1,8 @@
 """Every label of every chart of 2019 lies inside its figure and overlaps no other label.
 
 The views are called as the notebooks call them; `charts.to_html` is wrapped so each figure is drawn
-and measured (window extents of every visible text) before it is rendered.
+and measured (window extents of every visible text, after matplotlib's own layout) before it is
+rendered.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import itertools
 
 import matplotlib.text
 import pytest
+from matplotlib.backends.backend_agg import RendererAgg
 
 from bwklib import views
 from bwklib.compute import consolidation as cons
@@ -40,10 +42,31 @@ def visible_texts(fig) -> list[matplotlib.text.Text]:
     return [t for t in unique.values() if t.get_visible() and t.get_text().strip()]
 
 
-def label_problems(fig) -> list[str]:
-    """Labels outside the figure or overlapping each other, described for a failure message."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+RENDERERS: dict[float, RendererAgg] = {}  # per resolution, kept: text sizes measured once
+
+
+def laid_out(fig) -> RendererAgg:
+    """Draw the figure as the Agg canvas does, but without rasterising anything; its renderer.
+
+    Every position a draw settles (ticks, legend, titles) is set as by `fig.canvas.draw()`; only
+    the renderer's draw_* calls are skipped (matplotlib's `draw_without_rendering`), and one Agg
+    renderer per resolution serves every figure, so matplotlib measures each text once per run.
+    Its size plays no part in any extent: the extents are those of a full draw.
+    """
+    renderer = RENDERERS.get(fig.dpi)
+    if renderer is None:
+        renderer = RENDERERS[fig.dpi] = RendererAgg(8, 8, fig.dpi)
+    with renderer._draw_disabled():
+        fig.draw(renderer)
+    return renderer
+
+
+def label_problems(fig, renderer: RendererAgg | None = None) -> list[str]:
+    """Labels outside the figure or overlapping each other, described for a failure message.
+
+    `renderer`: the one `laid_out` returned for this figure as it is now (else it is laid out).
+    """
+    renderer = renderer or laid_out(fig)
     page = fig.bbox
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in visible_texts(fig)]
     problems = [
@@ -157,9 +180,9 @@ def test_a_label_of_any_length_leaves_room_for_the_bars():
 
 
 # The layout is computed from text sizes (bwklib.report.chartlayout), not by drawing: for random
-# labels and values, a full draw afterwards finds every text inside the figure, no two texts on
-# one spot, and every annotation beside a bar inside the axes. (An x label is a short unit: it is
-# not wrapped.)
+# labels and values, matplotlib's own draw afterwards (`laid_out`: every position a full draw sets)
+# finds every text inside the figure, no two texts on one spot, and every annotation beside a bar
+# inside the axes. (An x label is a short unit: it is not wrapped.)
 
 WORDS = [
     "en",
@@ -255,10 +278,10 @@ def random_chart(kind: str, rng):
     return (wide, labels, names, "t", random_label(rng, 2)), {}  # stacked_by_location, panels
 
 
-def annotation_problems(fig) -> list[str]:
-    """Texts beside the bars (data coordinates) that end outside their axes."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+def annotation_problems(fig, renderer: RendererAgg | None = None) -> list[str]:
+    """Texts beside the bars (data coordinates) that end outside their axes (`renderer`: as in
+    `label_problems`)."""
+    renderer = renderer or laid_out(fig)
     problems = []
     for ax in fig.axes:
         box = ax.get_window_extent(renderer)
@@ -303,13 +326,42 @@ def test_layout_fits_random_labels_and_values(kind, seed, monkeypatch):
     problems: list[str] = []
 
     def measuring(fig, title):
-        problems.extend(label_problems(fig) + annotation_problems(fig))
+        renderer = laid_out(fig)  # one layout for both checks
+        problems.extend(label_problems(fig, renderer) + annotation_problems(fig, renderer))
         return original(fig, title)
 
     monkeypatch.setattr(charts, "to_html", measuring)
     html = getattr(charts, kind).__wrapped__(*args, **kwargs)
     assert html.count("<svg") >= 1
     assert problems == []
+
+
+def test_a_draw_without_rendering_places_texts_as_a_full_draw():
+    """`laid_out` (no pixels, a kept renderer) gives every text the extent a full Agg draw gives:
+    tick labels, category labels, annotations, the x label under the ticks, a legend's texts."""
+    import random
+
+    args, kwargs = random_chart("stacked_by_location", random.Random("stacked_by_location-5"))
+    figures = []
+    original = charts.to_html
+
+    def keep(fig, title):
+        figures.append(fig)
+        return original(fig, title)
+
+    charts.to_html = keep
+    try:
+        charts.stacked_by_location.__wrapped__(*args, **kwargs)
+    finally:
+        charts.to_html = original
+    (fig,) = figures
+    texts = visible_texts(fig) + fig.axes
+    assert fig.legends and len(texts) > 10
+    renderer = laid_out(fig)
+    quick = [tuple(t.get_window_extent(renderer).bounds) for t in texts]
+    fig.canvas.draw()
+    full = [tuple(t.get_window_extent(fig.canvas.get_renderer()).bounds) for t in texts]
+    assert quick == full
 
 
 def test_annotation_check_finds_a_text_beyond_the_axes():

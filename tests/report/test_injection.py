@@ -4,17 +4,24 @@ A copy of data/ gets a payload appended to every free-text cell that reaches a r
 units, notes, explanations, legend texts) and to every story; ids, numbers and colours stay as they
 are. The year is built with bwklib.build.pipeline.run and every page is opened in headless Chromium with
 the network blocked and alert/confirm/prompt watched.
+
+Cost: one Chromium page opens report after report (browser.Tab: no renderer process per report, the
+dialog watch compiled once), and the facts of a report are made once per session, also across
+pytest-xdist workers (tests/shared.py `once`): a worker whose reports the other one opened starts no
+browser. `test_the_watch_sees_what_runs` shows that the reused page still catches a script that
+runs, a dialog and a request.
 """
 
 from __future__ import annotations
 
 import csv
 import shutil
+from contextlib import ExitStack
 from itertools import cycle
 from pathlib import Path
 
 import pytest
-from browser import launch, new_context, open_file, report_names, requires_chromium
+from browser import PageLog, Tab, launch, new_context, report_names, requires_chromium
 from shared import once, warm_workers
 
 from bwklib import paths
@@ -133,23 +140,75 @@ def build_hostile(root: Path) -> tuple:
     return summary, lines, None
 
 
+class WatchedTab:
+    """One desktop page with the dialog watch in every load, started on first use."""
+
+    def __init__(self):
+        self._stack = ExitStack()
+        self._tab: Tab | None = None
+
+    def get(self) -> Tab:
+        if self._tab is None:
+            context = new_context(self._stack.enter_context(launch()))
+            context.add_init_script(WATCH_DIALOGS)
+            self._tab = Tab(context.new_page())
+        return self._tab
+
+    def close(self) -> None:
+        self._stack.close()
+
+
 @pytest.fixture(scope="module")
-def pages(hostile):
-    """name -> (page facts, PageLog); each page is opened once, on first use."""
+def tab():
+    watched = WatchedTab()
+    yield watched
+    watched.close()
+
+
+def look(tab: Tab, html: Path) -> tuple[dict, PageLog]:
+    """(active content found, PageLog) of one page opened in the watched tab."""
+    log = tab.open(html)
+    return tab.page.evaluate(ACTIVE_CONTENT_JS), log
+
+
+@pytest.fixture(scope="module")
+def pages(hostile, tab, tmp_path_factory):
+    """name -> (page facts, PageLog); each page is opened once per session, on first use."""
     summary, _ = hostile
     cache = {}
-    with launch() as browser:
-        context = new_context(browser)
 
-        def facts(name: str):
-            if name not in cache:
-                page, log = open_file(context, summary.output / f"{name}.html", WATCH_DIALOGS)
-                cache[name] = (page.evaluate(ACTIVE_CONTENT_JS), log)
-                page.close()
-            return cache[name]
+    def facts(name: str):
+        if name not in cache:
+            make = lambda _: look(tab.get(), summary.output / f"{name}.html")  # noqa: E731
+            _, cache[name] = once(tmp_path_factory, f"hostile-page-{name}", make)
+        return cache[name]
 
-        yield facts
-        context.close()
+    return facts
+
+
+# A page on which something does run: an inline script, a handler, a dialog, a request.
+ACTIVE_SAMPLE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>t</title>
+<script>alert('script')</script></head><body><p>tekst</p>
+<img src="https://example.invalid/x.png" onerror="confirm('handler')" alt=""></body></html>"""
+
+
+def test_the_watch_sees_what_runs(tab, tmp_path):
+    """The reused page still catches what the hostile pages must not do, page after page: a script
+    that runs, its dialogs, a handler, a request; and the next page starts with a clean log."""
+    active = tmp_path / "actief.html"
+    active.write_text(ACTIVE_SAMPLE, encoding="utf-8")
+    quiet = tmp_path / "stil.html"
+    quiet.write_text("<!doctype html><title>t</title><p>tekst</p>", encoding="utf-8")
+    for _ in range(2):
+        facts, log = look(tab.get(), active)
+        assert facts["xss"] is True
+        assert facts["calls"] == ["alert(script)", "confirm(handler)"]
+        assert log.dialogs == ["alert: script", "confirm: handler"]
+        assert facts["scripts"] and facts["handlers"]
+        assert log.blocked == ["https://example.invalid/x.png"]
+        facts, log = look(tab.get(), quiet)
+        assert facts["xss"] is None and facts["calls"] == []
+        assert log.dialogs == [] and log.problems() == []
 
 
 def test_build_succeeds(hostile):
