@@ -4,6 +4,8 @@ The expected values are typed here from the published report (Financiële verant
 read from data/, so a transcription error in data/ makes these tests fail.
 """
 
+import math
+
 import pytest
 
 from bwklib.compute.finance import finance_lines, key_figures
@@ -117,3 +119,69 @@ class TestVolunteerValue:
 
         (data_copy / "2019/volunteer_hours.csv").unlink()
         assert load_year(2019, data_copy)["volunteer_hours"].empty
+
+
+class TestKeyRatios:
+    """key_ratios (the definitions read once) gives what ratio_components gives ratio by ratio."""
+
+    @staticmethod
+    def by_components(data, scope):
+        from bwklib.compute.finance import BASES, ratio_components
+        from bwklib.compute.regions import definition_ids
+
+        table = finance_lines(data, scope)
+        out = {}
+        for ratio in definition_ids(data, "key_ratios", scope):
+            for basis in BASES:
+                parts, total = ratio_components(data, table, ratio, basis, scope)
+                out[(ratio, basis)] = float(parts.sum() / total) if total else float("nan")
+        return out
+
+    def test_every_scope_with_a_region_of_its_own_ratio(self, data_copy):
+        import zuidoost
+
+        from bwklib.compute.finance import key_ratios
+        from bwklib.inputs.loading import load_year
+
+        folder = data_copy / "2019"
+        zuidoost.add_region(folder)
+        region = zuidoost.REGION
+        # an expense line of the new region only, in its own rows of people_share
+        extra = {"line": "zuidoost-extra", "kind": "expense", "label": "Extra", "region": region}
+        zuidoost.append(folder / "finance_lines.csv", [{**extra, "chart_label": "Extra"}])
+        zuidoost.append(
+            folder / "finance.csv",
+            [
+                {"location": r["location"], "line": extra["line"], "budget": 1000, "actual": 900}
+                for r in zuidoost.LOCATIONS
+            ],
+        )
+        zuidoost.append(
+            folder / "key_ratio_lines.csv",
+            [{"ratio": "people_share", "line": extra["line"], "region": region}],
+        )
+        data = load_year(2019, data_copy)
+        scopes = [*data["locations"].location, *data["regions"].region]
+        assert region in scopes
+        for scope in scopes:
+            got = key_ratios(data, finance_lines(data, scope), scope)
+            want = self.by_components(data, scope)
+            assert list(got) == list(want)
+            assert all(
+                g == w or (math.isnan(g) and math.isnan(w))
+                for g, w in zip(got.values(), want.values(), strict=True)
+            )
+        from bwklib.compute.finance import ratio_lines
+
+        assert "zuidoost-extra" in ratio_lines(data, region, "people_share")
+        assert "zuidoost-extra" not in ratio_lines(data, "top", "people_share")
+
+    def test_a_ratio_by_hand(self, data2019):
+        from bwklib.compute.finance import key_ratios
+
+        table = finance_lines(data2019, "top").set_index("line")
+        expense = table[table.kind == "expense"]["actual"]
+        sroi = expense.get("werkplekken-sr", 0) + expense.get("participatieplekken-sr", 0)
+        got = key_ratios(data2019, finance_lines(data2019, "top"), "top")
+        assert got[("sroi_share", "actual")] == pytest.approx(sroi / expense.sum())
+        assert round(got[("sroi_share", "actual")] * 100) == PUBLISHED["top"][6][1]
