@@ -306,6 +306,13 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
+# The audit versions at phone width: every rule of AXE_OPTIONS but color-contrast, 85% of axe's time
+# on those long pages (about 7 CPU s a session). What contrast checks is a pair of colours, and no
+# colour changes with the width: the width rules of the pages set none (test_stylesheet.py::
+# test_narrow_screens_change_no_colour). Contrast is checked on every audit version at desktop width
+# and on every stakeholder page and the index at both; the layout rules (a scroll box without a tab
+# stop, a link told apart by colour alone) still run on the audit versions at phone width.
+AXE_PHONE_AUDIT = {**AXE_OPTIONS, "rules": {"color-contrast": {"enabled": False}}}
 A4_PRINT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)  # A4 less 12 mm margins, in CSS pixels
 
 # axe-core's colour-contrast rule parses the CSS colour of every element in the background stack of
@@ -356,7 +363,8 @@ def axe_results(page: Page, options: dict | None = None) -> dict:
     return page.evaluate("(options) => axe.run(document, options)", options or AXE_OPTIONS)
 
 
-def axe_violations(page: Page) -> list[str]:
-    """axe-core's WCAG 2.1 A/AA violations on the page, one line per rule with an example."""
-    found = axe_results(page)["violations"]
+def axe_violations(page: Page, options: dict | None = None) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page, one line per rule with an example
+    (`options`: AXE_OPTIONS, or AXE_PHONE_AUDIT)."""
+    found = axe_results(page, options)["violations"]
     return [f"{v['id']} ({len(v['nodes'])}x): {v['nodes'][0]['html'][:120]}" for v in found]
