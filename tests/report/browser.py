@@ -11,7 +11,7 @@ import base64
 import csv
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -54,6 +54,26 @@ def launch() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+class SharedChromium:
+    """One Chromium (and Playwright driver) for the browser tests of a test process, started on
+    first use: a pytest-xdist worker whose pages the other worker opened starts none. Each launch
+    is a Node.js driver and a browser with its helper processes (about a CPU second); the modules
+    take their own contexts and pages from this one browser (fixture `chromium`, conftest.py)."""
+
+    def __init__(self):
+        self._stack = ExitStack()
+        self._browser: Browser | None = None
+
+    def get(self) -> Browser:
+        if self._browser is None:
+            self._browser = self._stack.enter_context(launch())
+        return self._browser
+
+    def close(self) -> None:
+        self._stack.close()
+        self._browser = None
 
 
 def new_context(browser: Browser, mobile: bool = False) -> BrowserContext:

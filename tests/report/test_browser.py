@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,10 +39,10 @@ from browser import (
     VISIBLE_TEXT_JS,
     WIDE_TABLES_JS,
     PageLog,
+    SharedChromium,
     Tab,
     axe_init_script,
     axe_violations,
-    launch,
     new_context,
     report_names,
     requires_chromium,
@@ -107,31 +106,31 @@ def built(built2019):
 
 
 class Tabs:
-    """Chromium and one page per width, started on first use: a pytest-xdist worker whose reports
-    were all opened by the other worker (see `facts_once`) starts no browser."""
+    """One page per width in the session's Chromium, started on first use: a pytest-xdist worker
+    whose reports were all opened by the other worker (see `facts_once`) starts no browser."""
 
-    def __init__(self):
-        self._stack = ExitStack()
-        self._browser = None
+    def __init__(self, chromium: SharedChromium):
+        self._chromium = chromium
+        self._contexts: list = []
         self._tabs: dict[bool, Tab] = {}
 
     def get(self, mobile: bool = False) -> Tab:
         """The page for phone or desktop width, axe-core (with its colour memo) in every load."""
         if mobile not in self._tabs:
-            if self._browser is None:
-                self._browser = self._stack.enter_context(launch())
-            context = new_context(self._browser, mobile=mobile)
+            context = new_context(self._chromium.get(), mobile=mobile)
+            self._contexts.append(context)
             context.add_init_script(axe_init_script())
             self._tabs[mobile] = Tab(context.new_page(), MOBILE if mobile else DESKTOP)
         return self._tabs[mobile]
 
     def close(self) -> None:
-        self._stack.close()
+        for context in self._contexts:
+            context.close()
 
 
 @pytest.fixture(scope="module")
-def tabs():
-    opened = Tabs()
+def tabs(chromium):
+    opened = Tabs(chromium)
     yield opened
     opened.close()
 

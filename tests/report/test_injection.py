@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import csv
 import shutil
-from contextlib import ExitStack
 from itertools import cycle
 from pathlib import Path
 
 import pytest
-from browser import PageLog, Tab, launch, new_context, report_names, requires_chromium
+from browser import PageLog, SharedChromium, Tab, new_context, report_names, requires_chromium
 from shared import once, warm_workers
 
 from bwklib import paths
@@ -141,26 +140,29 @@ def build_hostile(root: Path) -> tuple:
 
 
 class WatchedTab:
-    """One desktop page with the dialog watch in every load, started on first use."""
+    """One desktop page of the session's Chromium with the dialog watch in every load, started on
+    first use."""
 
-    def __init__(self):
-        self._stack = ExitStack()
+    def __init__(self, chromium: SharedChromium):
+        self._chromium = chromium
+        self._context = None
         self._tab: Tab | None = None
 
     def get(self) -> Tab:
         if self._tab is None:
-            context = new_context(self._stack.enter_context(launch()))
-            context.add_init_script(WATCH_DIALOGS)
-            self._tab = Tab(context.new_page())
+            self._context = new_context(self._chromium.get())
+            self._context.add_init_script(WATCH_DIALOGS)
+            self._tab = Tab(self._context.new_page())
         return self._tab
 
     def close(self) -> None:
-        self._stack.close()
+        if self._context is not None:
+            self._context.close()
 
 
 @pytest.fixture(scope="module")
-def tab():
-    watched = WatchedTab()
+def tab(chromium):
+    watched = WatchedTab(chromium)
     yield watched
     watched.close()
 
