@@ -51,14 +51,16 @@ def pytest_sessionstart(session):
     factory = getattr(session.config, "_tmp_path_factory", None)
     if os.environ.get("PYTEST_XDIST_WORKER") or factory is None:
         return  # xdist's workers have folders inside the controller's; it removes old sessions
-    try:
+    try:  # pytest's own, not public: another pytest version cleans up at the end, as always
         from _pytest.pathlib import LOCK_TIMEOUT, cleanup_numbered_dir
-    except ImportError:  # another pytest: it cleans up at the end, as always
+
+        given, keep = factory._given_basetemp, factory._retention_count  # noqa: SLF001
+    except (ImportError, AttributeError):
         return
-    if factory._given_basetemp is not None or factory._retention_count == 0:  # noqa: SLF001
-        return  # no numbered folders to clean up
+    if given is not None or keep == 0:
+        return  # no numbered folders to clean up (--basetemp, or none kept)
     current = factory.getbasetemp()
-    args = (current.parent, "pytest-", factory._retention_count)  # noqa: SLF001
+    args = (current.parent, "pytest-", keep)
     dead_before = current.stat().st_mtime - LOCK_TIMEOUT  # as pytest computes it
     thread = threading.Thread(
         target=cleanup_numbered_dir, args=(*args, dead_before), name="old-tmp", daemon=True
