@@ -31,27 +31,49 @@ def scope_name(data, scope: str) -> str:
     return str(df.loc[df[key] == scope, "name"].iloc[0])
 
 
+COUNT_TABLES = {
+    "participants_activity": "activity_types",
+    "participants_housing": "housing_corporations",
+    "generic_counts": "generic_measures",
+}
+"""Count table -> the definition table that orders its categories."""
+
+
 def counts_by_location(data, table: str, category: str, value: str, scope: str) -> pd.DataFrame:
     """A wide table of counts: categories as rows (in definition order), the scope's locations as columns.
 
     Locations that registered nothing for this table are left out; categories no location has are
     left out too.
     """
-    defs = {
-        "participants_activity": "activity_types",
-        "participants_housing": "housing_corporations",
-        "generic_counts": "generic_measures",
-    }[table]
     rows = data[table][data[table].location.isin(scope_locations(data, scope))]
     wide = rows.pivot_table(index=category, columns="location", values=value, aggfunc="sum")
-    order = [c for c in data[defs][category] if c in wide.index]
+    order = [c for c in data[COUNT_TABLES[table]][category] if c in wide.index]
     cols = [loc for loc in scope_locations(data, scope) if loc in wide.columns]
     return wide.reindex(index=order, columns=cols).fillna(0).astype("int64")
 
 
+def count_rows(data, table: str, category: str, value: str) -> list[tuple]:
+    """The rows of a count table as (location, category, value) tuples, in file order."""
+    frame = data[table]
+    return list(zip(*(frame[c].tolist() for c in ("location", category, value)), strict=True))
+
+
 def totals(data, table: str, category: str, value: str, scope: str) -> pd.Series:
-    """Sum over the scope's locations per category, in definition order."""
-    return counts_by_location(data, table, category, value, scope).sum(axis=1)
+    """Sum over the scope's locations per category, in definition order (int64).
+
+    The row sums of `counts_by_location`: only the categories the scope's locations have rows for.
+    Summed from the table's rows, read once per read-only year (`YearData.remember`), without a
+    pivot table per scope: a year's figures ask for every scope and every location's region.
+    """
+    locations = set(scope_locations(data, scope))
+    sums: dict = {}
+    for location, key, amount in data.remember(
+        ("count_rows", table), count_rows, table, category, value
+    ):
+        if location in locations:
+            sums[key] = sums.get(key, 0) + amount
+    order = [c for c in data[COUNT_TABLES[table]][category].tolist() if c in sums]
+    return pd.Series([sums[c] for c in order], index=order, dtype="int64")
 
 
 def activity_totals(data, scope: str) -> pd.Series:

@@ -11,7 +11,6 @@ import pandas as pd
 
 from bwklib.compute import consolidation as cons
 from bwklib.compute import finance
-from bwklib.compute.scopecounts import scope_totals
 from bwklib.compute.scoring import score_all
 
 FIGURE_COLUMNS = ["year", "scope", "key", "basis", "value", "unit", "source"]
@@ -137,21 +136,20 @@ def region_of(data, scope: str) -> str:
 def participant_figures(data, scope: str) -> list[dict]:
     """Participants per activity type and housing corporation, and the generic counts.
 
-    The sums of `consolidation.activity_totals`, `housing_totals` and `generic_totals`, from the
-    rows of each count table read once (`scopecounts.scope_totals`). The generic shares are of the
-    region's generic counts (a region's are its own).
+    The sums of `consolidation.activity_totals`, `housing_totals` and `generic_totals`. The generic
+    shares are of the region's generic counts (a region's are its own).
     """
     if not cons.has_registration(data, scope):
         return []
-    generic = scope_totals(data, "generic_counts", scope)
+    generic = cons.generic_totals(data, scope)
     region = region_of(data, scope)
-    region_generic = generic if region == scope else scope_totals(data, "generic_counts", region)
+    region_generic = generic if region == scope else cons.generic_totals(data, region)
     return [
         *count_figures(
             data,
             scope,
             "activity",
-            scope_totals(data, "participants_activity", scope),
+            cons.activity_totals(data, scope),
             "activity_totals",
             "participants_activity",
         ),
@@ -159,7 +157,7 @@ def participant_figures(data, scope: str) -> list[dict]:
             data,
             scope,
             "housing",
-            scope_totals(data, "participants_housing", scope),
+            cons.housing_totals(data, scope),
             "housing_totals",
             "participants_housing",
         ),
