@@ -76,6 +76,31 @@ class SharedChromium:
         self._browser = None
 
 
+class Tabs:
+    """One page per width in the session's Chromium, each started on first use, with `init_script`
+    in every load: a pytest-xdist worker whose pages the other worker opened starts no browser."""
+
+    def __init__(self, chromium: SharedChromium, init_script: str):
+        self._chromium = chromium
+        self._init_script = init_script
+        self._contexts: list[BrowserContext] = []
+        self._tabs: dict[bool, Tab] = {}
+
+    def get(self, mobile: bool = False) -> Tab:
+        """The page for phone or desktop width."""
+        if mobile not in self._tabs:
+            context = new_context(self._chromium.get(), mobile=mobile)
+            self._contexts.append(context)
+            context.add_init_script(self._init_script)
+            self._tabs[mobile] = Tab(context.new_page(), MOBILE if mobile else DESKTOP)
+        return self._tabs[mobile]
+
+    def close(self) -> None:
+        """Close the pages' contexts (the browser is the session's)."""
+        for context in self._contexts:
+            context.close()
+
+
 def new_context(browser: Browser, mobile: bool = False) -> BrowserContext:
     """A fresh context: desktop (1280 px) or a phone (390 px, meta viewport honoured)."""
     if mobile:
@@ -113,21 +138,6 @@ class PageLog:
 def same_url(a: str, b: str) -> bool:
     """Two URLs equal up to percent-encoding and a fragment."""
     return unquote(a.split("#", 1)[0]) == unquote(b.split("#", 1)[0])
-
-
-def open_file(
-    context: BrowserContext, path: Path, init_script: str | None = None
-) -> tuple[Page, PageLog]:
-    """Open a local HTML file with every request other than the file itself aborted.
-
-    data: URIs (the embedded charts) are not requests and load as usual. Dialogs are recorded and
-    dismissed. Returns the page, loaded (images included), and its log.
-    """
-    page = context.new_page()
-    if init_script:
-        page.add_init_script(init_script)
-    tab = Tab(page)
-    return page, tab.open(path)
 
 
 class Tab:

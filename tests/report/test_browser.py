@@ -39,11 +39,9 @@ from browser import (
     VISIBLE_TEXT_JS,
     WIDE_TABLES_JS,
     PageLog,
-    SharedChromium,
-    Tab,
+    Tabs,
     axe_init_script,
     axe_violations,
-    new_context,
     report_names,
     requires_chromium,
     rgb,
@@ -105,32 +103,10 @@ def built(built2019):
     return built2019.year
 
 
-class Tabs:
-    """One page per width in the session's Chromium, started on first use: a pytest-xdist worker
-    whose reports were all opened by the other worker (see `facts_once`) starts no browser."""
-
-    def __init__(self, chromium: SharedChromium):
-        self._chromium = chromium
-        self._contexts: list = []
-        self._tabs: dict[bool, Tab] = {}
-
-    def get(self, mobile: bool = False) -> Tab:
-        """The page for phone or desktop width, axe-core (with its colour memo) in every load."""
-        if mobile not in self._tabs:
-            context = new_context(self._chromium.get(), mobile=mobile)
-            self._contexts.append(context)
-            context.add_init_script(axe_init_script())
-            self._tabs[mobile] = Tab(context.new_page(), MOBILE if mobile else DESKTOP)
-        return self._tabs[mobile]
-
-    def close(self) -> None:
-        for context in self._contexts:
-            context.close()
-
-
 @pytest.fixture(scope="module")
 def tabs(chromium):
-    opened = Tabs(chromium)
+    """The desktop and phone pages, axe-core (with its colour memo) in every load."""
+    opened = Tabs(chromium, axe_init_script())
     yield opened
     opened.close()
 

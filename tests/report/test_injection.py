@@ -20,7 +20,7 @@ from itertools import cycle
 from pathlib import Path
 
 import pytest
-from browser import PageLog, SharedChromium, Tab, new_context, report_names, requires_chromium
+from browser import PageLog, Tab, Tabs, report_names, requires_chromium
 from shared import once, warm_workers
 
 from bwklib import paths
@@ -139,30 +139,10 @@ def build_hostile(root: Path) -> tuple:
     return summary, lines, None
 
 
-class WatchedTab:
-    """One desktop page of the session's Chromium with the dialog watch in every load, started on
-    first use."""
-
-    def __init__(self, chromium: SharedChromium):
-        self._chromium = chromium
-        self._context = None
-        self._tab: Tab | None = None
-
-    def get(self) -> Tab:
-        if self._tab is None:
-            self._context = new_context(self._chromium.get())
-            self._context.add_init_script(WATCH_DIALOGS)
-            self._tab = Tab(self._context.new_page())
-        return self._tab
-
-    def close(self) -> None:
-        if self._context is not None:
-            self._context.close()
-
-
 @pytest.fixture(scope="module")
 def tab(chromium):
-    watched = WatchedTab(chromium)
+    """The desktop page with the dialog watch in every load."""
+    watched = Tabs(chromium, WATCH_DIALOGS)
     yield watched
     watched.close()
 
